@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `model.currentAccuracy`. */
+  path: string;
+  message: string;
+}
+
+/** Thrown for invalid input; lists every bad field at once, never just the first. */
+export class SignalValidationError extends Error {
+  readonly issues: readonly FieldIssue[];
+
+  constructor(issues: FieldIssue[], what = 'signals') {
+    super(`invalid ${what}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'SignalValidationError';
+    this.issues = issues;
+  }
+
+  static fromZod(error: z.ZodError, what?: string): SignalValidationError {
+    const issues: FieldIssue[] = [];
+    for (const issue of error.issues) {
+      const base = issue.path.map(String).join('.');
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) {
+          issues.push({ path: base ? `${base}.${key}` : key, message: 'unknown key' });
+        }
+      } else {
+        issues.push({ path: base || '(root)', message: issue.message });
+      }
+    }
+    return new SignalValidationError(issues, what);
+  }
+}
+
+/** Parses with a zod schema and turns failure into a SignalValidationError. */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what?: string,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw SignalValidationError.fromZod(result.error, what);
+  return result.data;
+}

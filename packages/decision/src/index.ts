@@ -1,0 +1,48 @@
+export {
+  CostModel,
+  CostModelInput,
+  type ForgettingRisk,
+  type LifetimeCost,
+  relativeWallTime,
+  STRATEGIES_BY_COST,
+  type StrategyCost,
+} from './cost-model';
+export {
+  type Decision,
+  DecisionEngine,
+  type DecisionResult,
+  type RuledOut,
+  summary,
+} from './engine';
+export { type FieldIssue, parseOrThrow, SignalValidationError } from './errors';
+export {
+  type Confidence,
+  type Recommendation,
+  RULES,
+  type Rule,
+  type RuleContext,
+  type RuleOutcome,
+} from './rules';
+export {
+  ConstraintSignals,
+  DataSignals,
+  DecisionInput,
+  DriftSeverity,
+  DriftSignals,
+  decisionInputJsonSchema,
+  ModelSignals,
+  type Signals,
+} from './signals';
+export {
+  COMBINED_STRATEGIES,
+  STRATEGY_DESCRIPTIONS,
+  STRATEGY_IDS,
+  Strategy,
+  type StrategyId,
+} from './strategy';
+export {
+  SEVERITY_RANK,
+  severityFromAccuracyDrop,
+  Thresholds,
+  type ThresholdsInput,
+} from './thresholds';

@@ -1,0 +1,469 @@
+import { relativeWallTime } from './cost-model';
+import type { DriftSeverity, Signals } from './signals';
+import { COMBINED_STRATEGIES, Strategy, type StrategyId } from './strategy';
+import { SEVERITY_RANK, severityFromAccuracyDrop, type Thresholds } from './thresholds';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** What the rules see: the parsed signals plus the few facts derived from them. */
+export interface RuleContext {
+  signals: Signals;
+  thresholds: Thresholds;
+  /** Historical data exists and may be used for training. */
+  historyAvailable: boolean;
+  /** Champion accuracy lost on the new data, when both accuracies are known. */
+  accuracyDrop: number | undefined;
+  /** The stronger of the declared severity and the one implied by the accuracy drop. */
+  severity: DriftSeverity;
+  /** Drift declared, or implied by the severity or the accuracy drop. */
+  drift: boolean;
+  /** New labels declared, or implied by nNewClasses > 0. */
+  newClasses: boolean;
+}
+
+export interface Recommendation {
+  strategy: StrategyId;
+  confidence: Confidence;
+  rationale: string;
+}
+
+export interface RuleOutcome {
+  recommend?: Recommendation[];
+  eliminate?: { strategy: StrategyId; reason: string }[];
+  /** Warnings attached to every decision. */
+  warn?: string[];
+  /** Warnings attached to the decisions for particular strategies. */
+  warnFor?: Partial<Record<StrategyId, string>>;
+}
+
+export interface Rule {
+  id: string;
+  /** Constraints eliminate, recommendations propose, advisories only warn. */
+  kind: 'constraint' | 'recommendation' | 'advisory';
+  description: string;
+  when(ctx: RuleContext): boolean;
+  apply(ctx: RuleContext): RuleOutcome;
+}
+
+// Math.round over toFixed: this runs on every decision and toFixed is several times slower.
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const goodTransfer = (c: RuleContext) =>
+  c.signals.model.transferQuality !== undefined &&
+  c.signals.model.transferQuality >= c.thresholds.goodTransfer;
+const poorTransfer = (c: RuleContext) =>
+  c.signals.model.transferQuality !== undefined &&
+  c.signals.model.transferQuality < c.thresholds.poorTransfer;
+
+/**
+ * The rules, in priority order: the first recommendation that survives the constraints is
+ * the primary. Each id appears in the decisions it shaped, so a recommendation can always be
+ * traced back to the signal that caused it.
+ */
+export const RULES: readonly Rule[] = [
+  // ---- hard constraints -------------------------------------------------------------
+  {
+    id: 'no-history',
+    kind: 'constraint',
+    description: 'without stored historical data, combined training is impossible',
+    when: (c) => !c.historyAvailable,
+    apply: (c) => {
+      const why = c.signals.constraints.canStoreHistorical
+        ? 'no historical samples are available (nHistoricalSamples = 0)'
+        : 'historical data may not be stored (canStoreHistorical = false)';
+      return { eliminate: COMBINED_STRATEGIES.map((strategy) => ({ strategy, reason: why })) };
+    },
+  },
+  {
+    id: 'forgetting-forbidden',
+    kind: 'constraint',
+    description: 'training the whole network on new data alone overwrites old knowledge',
+    when: (c) => c.signals.constraints.catastrophicForgettingForbidden,
+    apply: () => ({
+      eliminate: [Strategy.FineTuneFullNetwork, Strategy.RetrainWarmNewOnly].map((strategy) => ({
+        strategy,
+        reason: 'catastrophic forgetting is forbidden and it trains every weight on new data alone',
+      })),
+    }),
+  },
+  {
+    id: 'training-budget',
+    kind: 'constraint',
+    description: 'strategies whose estimated wall time exceeds the budget are ruled out',
+    when: (c) =>
+      c.signals.constraints.maxTrainingBudgetS !== undefined &&
+      c.signals.constraints.scratchTrainingS !== undefined,
+    apply: (c) => {
+      const { maxTrainingBudgetS, scratchTrainingS } = c.signals.constraints as Required<
+        Signals['constraints']
+      >;
+      const eliminate: NonNullable<RuleOutcome['eliminate']> = [];
+      for (const strategy of Object.values(Strategy)) {
+        const est = scratchTrainingS * relativeWallTime(strategy, c.signals.data);
+        if (est > maxTrainingBudgetS) {
+          eliminate.push({
+            strategy,
+            reason: `estimated ${est.toFixed(1)} s exceeds the ${maxTrainingBudgetS} s budget`,
+          });
+        }
+      }
+      return { eliminate };
+    },
+  },
+  {
+    id: 'architecture-mismatch',
+    kind: 'advisory',
+    description: 'the output layer cannot express the new labels',
+    when: (c) => !c.signals.model.architectureFits,
+    apply: () => {
+      const expand =
+        'the architecture does not fit the new labels: expand the head (expandHead) first — plain fine-tuning without head expansion cannot output them';
+      return {
+        warnFor: {
+          fine_tune_head_only: expand,
+          fine_tune_full_network: expand,
+          retrain_warm_new_only: expand,
+          retrain_warm_combined: expand,
+        },
+      };
+    },
+  },
+  // ---- recommendations, strongest evidence first -----------------------------------
+  {
+    id: 'new-classes-with-history',
+    kind: 'recommendation',
+    description: 'new classes and stored history: expand the head and retrain warm on old + new',
+    when: (c) => c.newClasses && c.historyAvailable,
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.RetrainWarmCombined,
+          confidence: 'high',
+          rationale: `${c.signals.data.nNewClasses || 'new'} new class(es) and ${c.signals.data.nHistoricalSamples} historical samples: expand the head, keep the learned features and train on old + new classes together so old classes are not forgotten`,
+        },
+        {
+          strategy: Strategy.FineTuneFullNetwork,
+          confidence: 'medium',
+          rationale:
+            'expanded head fine-tuned with the whole network on old + new classes at a low learning rate: close in accuracy, often worse calibrated',
+        },
+        {
+          strategy: Strategy.RetrainColdCombined,
+          confidence: 'medium',
+          rationale: 'training from scratch on all classes is the forgetting-free upper bound',
+        },
+      ],
+      warnFor: {
+        fine_tune_head_only:
+          'head-only training on the new classes alone collapses old-class accuracy',
+      },
+    }),
+  },
+  {
+    id: 'new-classes-without-history',
+    kind: 'recommendation',
+    description: 'new classes but no history to replay: old classes are at risk whatever is done',
+    when: (c) => c.newClasses && !c.historyAvailable,
+    apply: () => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneFullNetwork,
+          confidence: 'low',
+          rationale:
+            'new classes without historical data: expand the head and fine-tune gently; no strategy can protect old classes without replay',
+        },
+      ],
+      warn: [
+        'new classes without stored history: keep a small exemplar set of old classes to replay',
+      ],
+    }),
+  },
+  {
+    id: 'new-task-data-rich',
+    kind: 'recommendation',
+    description: 'a different task with plenty of data and features that do not transfer',
+    when: (c) =>
+      c.signals.data.nNewSamples >= c.thresholds.dataRichSamples &&
+      (poorTransfer(c) || (c.signals.drift.newTask && !goodTransfer(c))),
+    apply: (c) => {
+      const both = c.signals.drift.newTask && poorTransfer(c);
+      return {
+        recommend: [
+          {
+            strategy: Strategy.TrainFromScratch,
+            confidence: both ? 'high' : 'medium',
+            rationale: `${c.signals.data.nNewSamples} new samples (data-rich ≥ ${c.thresholds.dataRichSamples})${
+              c.signals.model.transferQuality !== undefined
+                ? ` and transfer quality ${pct(c.signals.model.transferQuality)} (poor < ${pct(c.thresholds.poorTransfer)})`
+                : ''
+            }${c.signals.drift.newTask ? ' on a new task' : ''}: the old features do not help, and there is enough data to learn new ones`,
+          },
+          {
+            strategy: Strategy.FineTuneFullNetwork,
+            confidence: 'low',
+            rationale: 'full fine-tuning may still converge faster than scratch',
+          },
+        ],
+      };
+    },
+  },
+  {
+    id: 'no-accuracy-to-gain',
+    kind: 'recommendation',
+    description: 'the champion already serves the new data: take the cheapest update',
+    when: (c) =>
+      c.accuracyDrop !== undefined &&
+      c.accuracyDrop <= c.thresholds.noGainTolerance &&
+      !c.drift &&
+      !c.newClasses,
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneHeadOnly,
+          confidence: 'high',
+          rationale: `champion accuracy on the new data (${pct(c.signals.model.accuracyOnNewData ?? 0)}) is within ${pct(c.thresholds.noGainTolerance)} of its accuracy (${pct(c.signals.model.currentAccuracy ?? 0)}) and no drift: there is no accuracy to gain, so the cheapest update (or none) is right`,
+        },
+      ],
+    }),
+  },
+  {
+    id: 'replace-distribution-good-transfer',
+    kind: 'recommendation',
+    description:
+      'the new distribution replaces the old and the features transfer: retrain the head',
+    when: (c) => !c.signals.constraints.retainPriorPerformance && goodTransfer(c),
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneHeadOnly,
+          confidence: 'high',
+          rationale: `the new distribution replaces the old (retainPriorPerformance = false) and the frozen trunk's features transfer (linear probe ${pct(c.signals.model.transferQuality ?? 0)} ≥ ${pct(c.thresholds.goodTransfer)}): a new head is enough, cheapest and best calibrated`,
+        },
+        {
+          strategy: Strategy.FineTuneFullNetwork,
+          confidence: 'medium',
+          rationale:
+            'full fine-tuning at a low learning rate reaches similar accuracy at far higher cost',
+        },
+      ],
+    }),
+  },
+  {
+    id: 'drift-with-history',
+    kind: 'recommendation',
+    description: 'drift while the old distribution must still be served and history is stored',
+    when: (c) => c.drift && c.signals.constraints.retainPriorPerformance && c.historyAvailable,
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.RetrainWarmCombined,
+          confidence: SEVERITY_RANK[c.severity] >= SEVERITY_RANK.moderate ? 'high' : 'medium',
+          rationale: `drift detected (${c.severity}) with ${c.signals.data.nHistoricalSamples} historical samples available: a warm start on old + new data adapts to the new distribution while the old one stays covered`,
+        },
+        {
+          strategy: Strategy.RetrainColdCombined,
+          confidence: 'medium',
+          rationale: 'cold retraining on old + new data is the safe but most expensive option',
+        },
+      ],
+    }),
+  },
+  {
+    id: 'replace-distribution-poor-transfer',
+    kind: 'recommendation',
+    description: 'the new distribution replaces the old but the frozen features do not transfer',
+    when: (c) =>
+      !c.signals.constraints.retainPriorPerformance &&
+      !goodTransfer(c) &&
+      c.signals.model.transferQuality !== undefined,
+    apply: (c) => ({
+      recommend: [
+        c.signals.data.nNewSamples >= c.thresholds.dataRichSamples
+          ? {
+              strategy: Strategy.TrainFromScratch,
+              confidence: 'medium',
+              rationale: `features transfer poorly (${pct(c.signals.model.transferQuality ?? 0)}) and there is data enough to learn new ones`,
+            }
+          : {
+              strategy: Strategy.FineTuneFullNetwork,
+              confidence: 'medium',
+              rationale: `features transfer poorly (${pct(c.signals.model.transferQuality ?? 0)}) and the new data is too small for scratch: adapt every layer at a low learning rate`,
+            },
+      ],
+    }),
+  },
+  {
+    id: 'few-shot-good-transfer',
+    kind: 'recommendation',
+    description: 'few new samples and features that transfer: train only the head',
+    when: (c) => c.signals.data.nNewSamples < c.thresholds.fewShotSamples && goodTransfer(c),
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneHeadOnly,
+          confidence: 'high',
+          rationale: `only ${c.signals.data.nNewSamples} new samples (few-shot < ${c.thresholds.fewShotSamples}) and transfer quality ${pct(c.signals.model.transferQuality ?? 0)} ≥ ${pct(c.thresholds.goodTransfer)}: training the head alone cannot overfit the trunk`,
+        },
+      ],
+    }),
+  },
+  {
+    id: 'few-shot-poor-transfer',
+    kind: 'recommendation',
+    description: 'few new samples and weak features: gentle full fine-tuning',
+    when: (c) =>
+      c.signals.data.nNewSamples < c.thresholds.fewShotSamples &&
+      c.signals.model.transferQuality !== undefined &&
+      !goodTransfer(c),
+    apply: () => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneFullNetwork,
+          confidence: 'low',
+          rationale:
+            'few samples and features that transfer only partly: fine-tune every layer at a low learning rate with early stopping',
+        },
+      ],
+      warn: ['few samples with weak transfer: expect overfitting; use a validation split'],
+    }),
+  },
+  {
+    id: 'undertrained',
+    kind: 'recommendation',
+    description: 'the champion never converged: keep training it on all the data',
+    when: (c) => c.signals.model.isUndertrained,
+    apply: (c) => ({
+      recommend: [
+        c.historyAvailable
+          ? {
+              strategy: Strategy.RetrainWarmCombined,
+              confidence: 'medium',
+              rationale: 'the champion is undertrained: continue training on old + new data',
+            }
+          : {
+              strategy: Strategy.RetrainWarmNewOnly,
+              confidence: 'medium',
+              rationale: 'the champion is undertrained: continue training on the new data',
+            },
+      ],
+    }),
+  },
+  {
+    id: 'data-rich-shift',
+    kind: 'recommendation',
+    description: 'plenty of new data on a shift: adapt the whole network',
+    when: (c) => c.signals.data.nNewSamples >= c.thresholds.dataRichSamples && c.drift,
+    apply: () => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneFullNetwork,
+          confidence: 'medium',
+          rationale: 'enough new data to adapt every layer to the shift',
+        },
+      ],
+    }),
+  },
+  {
+    id: 'latency-critical',
+    kind: 'recommendation',
+    description: 'the update must ship fast: offer the cheapest update',
+    when: (c) => c.signals.constraints.latencyCritical,
+    apply: () => ({
+      recommend: [
+        {
+          strategy: Strategy.FineTuneHeadOnly,
+          confidence: 'medium',
+          rationale: 'latency-critical: head-only fine-tuning is the fastest update by far',
+        },
+      ],
+    }),
+  },
+  // ---- advisories -------------------------------------------------------------------
+  {
+    id: 'accuracy-drop-drift',
+    kind: 'advisory',
+    description: 'the accuracy drop implies stronger drift than declared',
+    when: (c) =>
+      c.accuracyDrop !== undefined &&
+      SEVERITY_RANK[severityFromAccuracyDrop(c.accuracyDrop, c.thresholds)] >
+        SEVERITY_RANK[c.signals.drift.driftSeverity],
+    apply: (c) => ({
+      warn: [
+        `accuracy drops by ${pct(c.accuracyDrop ?? 0)} on the new data: treated as ${c.severity} drift (declared: ${c.signals.drift.driftSeverity})`,
+      ],
+    }),
+  },
+  {
+    id: 'label-noise',
+    kind: 'advisory',
+    description: 'noisy labels make every update less trustworthy',
+    when: (c) => c.signals.data.labelNoise > c.thresholds.labelNoiseWarning,
+    apply: (c) => ({
+      warn: [
+        `estimated label noise ${pct(c.signals.data.labelNoise)}: clean the labels first; confidence lowered`,
+      ],
+    }),
+  },
+  {
+    id: 'class-imbalance',
+    kind: 'advisory',
+    description: 'heavy class imbalance in the new data',
+    when: (c) => c.signals.data.classImbalance > c.thresholds.classImbalanceWarning,
+    apply: (c) => ({
+      warn: [
+        `class imbalance ${c.signals.data.classImbalance.toFixed(1)}:1 in the new data: weight the loss or resample, and judge by macro F1`,
+      ],
+    }),
+  },
+  {
+    id: 'task-id-known',
+    kind: 'advisory',
+    description: 'a known task id allows a separate head per task',
+    when: (c) => c.signals.drift.newTask && c.signals.drift.taskIdKnown,
+    apply: () => ({
+      warn: [
+        'the task id is known at serving time: a separate head per task on a shared trunk avoids forgetting',
+      ],
+    }),
+  },
+];
+
+/** When nothing more specific applies. */
+export const FALLBACK_RULE_ID = 'fallback';
+
+export function fallbackRecommendation(c: RuleContext): Recommendation {
+  return c.historyAvailable
+    ? {
+        strategy: Strategy.RetrainWarmCombined,
+        confidence: 'low',
+        rationale:
+          'no rule matched strongly: warm-start retraining on old + new data is the safe default',
+      }
+    : {
+        strategy: Strategy.FineTuneFullNetwork,
+        confidence: 'low',
+        rationale:
+          'no rule matched strongly and no history is available: fine-tune the whole network gently',
+      };
+}
+
+export function buildContext(signals: Signals, thresholds: Thresholds): RuleContext {
+  const { currentAccuracy, accuracyOnNewData } = signals.model;
+  const accuracyDrop =
+    currentAccuracy !== undefined && accuracyOnNewData !== undefined
+      ? currentAccuracy - accuracyOnNewData
+      : undefined;
+  let severity = signals.drift.driftSeverity;
+  if (accuracyDrop !== undefined) {
+    const implied = severityFromAccuracyDrop(accuracyDrop, thresholds);
+    if (SEVERITY_RANK[implied] > SEVERITY_RANK[severity]) severity = implied;
+  }
+  return {
+    signals,
+    thresholds,
+    historyAvailable: signals.constraints.canStoreHistorical && signals.data.nHistoricalSamples > 0,
+    accuracyDrop,
+    severity,
+    drift: signals.drift.driftDetected === true || severity !== 'none',
+    newClasses: signals.data.newClassesAdded ?? signals.data.nNewClasses > 0,
+  };
+}

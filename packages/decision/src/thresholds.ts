@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import type { DriftSeverity } from './signals';
+
+const fraction = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
+
+/** Every number the rules compare against. Defaults follow the source article. */
+export const Thresholds = z
+  .strictObject({
+    /** Fewer new samples than this is few-shot: only the head can be trained safely. */
+    fewShotSamples: z.number().int().positive().default(500),
+    /** At least this many new samples can support training a network from scratch. */
+    dataRichSamples: z.number().int().positive().default(5_000),
+    /** Linear-probe accuracy at or above which the trunk's features transfer well. */
+    goodTransfer: fraction.default(0.7),
+    /** Linear-probe accuracy below which the trunk's features do not transfer. */
+    poorTransfer: fraction.default(0.55),
+    /** Accuracy drop on the new data that counts as mild drift (absolute). */
+    mildDrop: fraction.default(0.05),
+    /** Accuracy drop at or above which drift is severe (absolute). */
+    severeDrop: fraction.default(0.15),
+    /** A drop no larger than this means the champion already serves the new data. */
+    noGainTolerance: fraction.default(0.02),
+    /** Estimated label noise above which every recommendation is downgraded. */
+    labelNoiseWarning: fraction.default(0.2),
+    /** Majority/minority ratio above which imbalance is flagged. */
+    classImbalanceWarning: z.number().min(1).default(10),
+  })
+  .refine((t) => t.poorTransfer <= t.goodTransfer, {
+    path: ['poorTransfer'],
+    message: 'must be <= goodTransfer',
+  })
+  .refine((t) => t.fewShotSamples <= t.dataRichSamples, {
+    path: ['fewShotSamples'],
+    message: 'must be <= dataRichSamples',
+  })
+  .refine((t) => t.mildDrop <= t.severeDrop, {
+    path: ['mildDrop'],
+    message: 'must be <= severeDrop',
+  });
+
+export type Thresholds = z.output<typeof Thresholds>;
+export type ThresholdsInput = z.input<typeof Thresholds>;
+
+/**
+ * Severity of drift implied by an absolute accuracy drop: within the no-gain tolerance
+ * is none, below `mildDrop` mild, below `severeDrop` moderate, else severe.
+ */
+export function severityFromAccuracyDrop(drop: number, t: Thresholds): DriftSeverity {
+  if (drop <= t.noGainTolerance) return 'none';
+  if (drop < t.mildDrop) return 'mild';
+  if (drop < t.severeDrop) return 'moderate';
+  return 'severe';
+}
+
+export const SEVERITY_RANK: Readonly<Record<DriftSeverity, number>> = {
+  none: 0,
+  mild: 1,
+  moderate: 2,
+  severe: 3,
+};

@@ -1,0 +1,65 @@
+export interface CostEntry {
+  /** What ran, e.g. a strategy id or a row label. */
+  name: string;
+  wallS: number;
+  /** Training examples processed (samples x epochs). */
+  samplesSeen?: number;
+  paramsTrained?: number;
+  epochs?: number;
+}
+
+/**
+ * Collects what each update cost. `update` with an entry (or use `time` around a function),
+ * then read `entries()`, `totalS()` or the text `summary()`.
+ *
+ * @example
+ * const costs = new CostTracker();
+ * await costs.time('fine_tune_head_only', () => fineTune(model, data), { epochs: 10 });
+ * console.log(costs.summary());
+ */
+export class CostTracker {
+  private readonly list: CostEntry[] = [];
+
+  update(entry: CostEntry): this {
+    if (!entry.name) throw new TypeError('entry.name: must be a non-empty string');
+    if (!(entry.wallS >= 0)) throw new RangeError(`entry.wallS: must be >= 0, got ${entry.wallS}`);
+    this.list.push({ ...entry });
+    return this;
+  }
+
+  /** Runs `fn`, records its wall time under `name`, returns its result. */
+  async time<T>(
+    name: string,
+    fn: () => T | Promise<T>,
+    extra: Omit<CostEntry, 'name' | 'wallS'> = {},
+  ): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.update({ name, wallS: (performance.now() - start) / 1000, ...extra });
+    }
+  }
+
+  entries(): readonly CostEntry[] {
+    return this.list;
+  }
+
+  totalS(): number {
+    return this.list.reduce((s, e) => s + e.wallS, 0);
+  }
+
+  /** A fixed-width table: name, wall seconds, share of the total, samples, params. */
+  summary(): string {
+    const total = this.totalS();
+    const width = Math.max(8, ...this.list.map((e) => e.name.length));
+    const header = `${'update'.padEnd(width)}  ${'wall s'.padStart(9)}  ${'share'.padStart(6)}  ${'samples'.padStart(9)}  ${'params'.padStart(9)}`;
+    const rows = this.list.map((e) => {
+      const share = total > 0 ? `${((e.wallS / total) * 100).toFixed(1)}%` : '-';
+      return `${e.name.padEnd(width)}  ${e.wallS.toFixed(3).padStart(9)}  ${share.padStart(6)}  ${String(e.samplesSeen ?? '-').padStart(9)}  ${String(e.paramsTrained ?? '-').padStart(9)}`;
+    });
+    return [header, ...rows, `${'total'.padEnd(width)}  ${total.toFixed(3).padStart(9)}`].join(
+      '\n',
+    );
+  }
+}

@@ -1,0 +1,24 @@
+export { CalibrationError } from './calibration';
+export {
+  accuracy,
+  type ClassificationReport,
+  classificationReport,
+  confusionMatrix,
+  expectedCalibrationError,
+  macroF1,
+  meanClassAccuracy,
+  perClassAccuracy,
+  perClassScores,
+} from './classification';
+export { type ClassScores, ConfusionMatrix } from './confusion';
+export { type ContinualMetrics, continualMetrics, forgetting } from './continual';
+export { type CostEntry, CostTracker } from './cost-tracker';
+export {
+  DEFAULT_GATE_THRESHOLDS,
+  evaluationGate,
+  type GateCheck,
+  type GateMetrics,
+  type GateResult,
+  type GateThresholds,
+} from './gate';
+export { argmax, type Labels, type Probabilities } from './labels';
