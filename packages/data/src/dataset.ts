@@ -1,0 +1,260 @@
+import { Rng, type Seed } from './rng';
+
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+export interface DatasetInit {
+  /** Row-major features, `nRows × nFeatures`. */
+  features: Float32Array | ArrayLike<number>;
+  labels: Int32Array | ArrayLike<number>;
+  nFeatures: number;
+  featureNames?: readonly string[];
+  /** Names of the classes, index = label. */
+  classNames?: readonly string[];
+}
+
+/**
+ * A labelled table held as one row-major Float32Array and one Int32Array: cheap to slice
+ * into tensors, cheap to copy. Validated on construction, immutable by convention.
+ *
+ * @example
+ * const ds = new Dataset({ features: [0, 1, 2, 3], labels: [0, 1], nFeatures: 2 });
+ * ds.nRows; // 2
+ */
+export class Dataset {
+  readonly features: Float32Array;
+  readonly labels: Int32Array;
+  readonly nFeatures: number;
+  readonly nRows: number;
+  readonly featureNames: readonly string[] | undefined;
+  readonly classNames: readonly string[] | undefined;
+
+  constructor(init: DatasetInit) {
+    const { nFeatures } = init;
+    if (!Number.isInteger(nFeatures) || nFeatures < 1) {
+      throw new DatasetError(`nFeatures: must be a whole number >= 1, got ${nFeatures}`);
+    }
+    const nLabels = init.labels.length;
+    if (nLabels === 0) throw new DatasetError('labels: the dataset has zero rows');
+    if (init.features.length !== nLabels * nFeatures) {
+      throw new DatasetError(
+        `features: length ${init.features.length} does not match ${nLabels} labels × ${nFeatures} features = ${nLabels * nFeatures}`,
+      );
+    }
+    const features =
+      init.features instanceof Float32Array ? init.features : Float32Array.from(init.features);
+    for (let i = 0; i < features.length; i++) {
+      if (!Number.isFinite(features[i])) {
+        const row = Math.floor(i / nFeatures);
+        const col = i % nFeatures;
+        const name = init.featureNames?.[col];
+        throw new DatasetError(
+          `features: row ${row}, column ${name ? `'${name}'` : col} is ${features[i]} (must be finite)`,
+        );
+      }
+    }
+    let labels: Int32Array;
+    if (init.labels instanceof Int32Array) {
+      labels = init.labels;
+      for (let i = 0; i < nLabels; i++) {
+        if ((labels[i] as number) < 0) throw badLabel(i, labels[i] as number);
+      }
+    } else {
+      labels = new Int32Array(nLabels);
+      for (let i = 0; i < nLabels; i++) {
+        const v = init.labels[i] as number;
+        if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw badLabel(i, v);
+        labels[i] = v;
+      }
+    }
+    if (init.featureNames && init.featureNames.length !== nFeatures) {
+      throw new DatasetError(
+        `featureNames: ${init.featureNames.length} names for ${nFeatures} features`,
+      );
+    }
+    this.features = features;
+    this.labels = labels;
+    this.nFeatures = nFeatures;
+    this.nRows = nLabels;
+    this.featureNames = init.featureNames;
+    this.classNames = init.classNames;
+  }
+
+  /** Largest label + 1 (or the number of class names, if larger). */
+  get nClasses(): number {
+    let max = -1;
+    for (let i = 0; i < this.nRows; i++)
+      if ((this.labels[i] as number) > max) max = this.labels[i] as number;
+    return Math.max(max + 1, this.classNames?.length ?? 0);
+  }
+
+  /** Examples per class, index = label, over 0…max(nClasses, this.nClasses)−1. */
+  classCounts(nClasses = this.nClasses): number[] {
+    const counts = new Array<number>(Math.max(nClasses, this.nClasses)).fill(0);
+    for (let i = 0; i < this.nRows; i++) counts[this.labels[i] as number]! += 1;
+    return counts;
+  }
+
+  /** Majority count / minority count over the classes present. */
+  classImbalance(): number {
+    const present = this.classCounts().filter((c) => c > 0);
+    return Math.max(...present) / Math.min(...present);
+  }
+
+  /** One row's features (a view, not a copy). */
+  row(i: number): Float32Array {
+    if (!Number.isInteger(i) || i < 0 || i >= this.nRows) {
+      throw new RangeError(`row: index ${i} is outside 0…${this.nRows - 1}`);
+    }
+    return this.features.subarray(i * this.nFeatures, (i + 1) * this.nFeatures);
+  }
+
+  /** The rows at `indices`, in that order (copies). */
+  subset(indices: ArrayLike<number>): Dataset {
+    const n = indices.length;
+    const f = new Float32Array(n * this.nFeatures);
+    const l = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = indices[k] as number;
+      if (!Number.isInteger(i) || i < 0 || i >= this.nRows) {
+        throw new RangeError(`subset: index ${i} at position ${k} is outside 0…${this.nRows - 1}`);
+      }
+      f.set(
+        this.features.subarray(i * this.nFeatures, (i + 1) * this.nFeatures),
+        k * this.nFeatures,
+      );
+      l[k] = this.labels[i] as number;
+    }
+    return this.derive(f, l);
+  }
+
+  /** Rows whose label satisfies `keep`. */
+  filterLabels(keep: (label: number) => boolean): Dataset {
+    const idx: number[] = [];
+    for (let i = 0; i < this.nRows; i++) if (keep(this.labels[i] as number)) idx.push(i);
+    return this.subset(idx);
+  }
+
+  /**
+   * A seeded random split: `fraction` of the rows (rounded, at least one on each side) go
+   * to `first`, the rest to `second`. With `stratify`, each class is split separately.
+   */
+  split(
+    fraction: number,
+    seed: Seed,
+    opts: { stratify?: boolean } = {},
+  ): { first: Dataset; second: Dataset } {
+    if (!(fraction > 0 && fraction < 1)) {
+      throw new RangeError(`fraction: must be strictly between 0 and 1, got ${fraction}`);
+    }
+    if (this.nRows < 2) throw new DatasetError('split: needs at least 2 rows');
+    const rng = new Rng(seed);
+    let first: number[] = [];
+    let second: number[] = [];
+    if (opts.stratify) {
+      const byClass = new Map<number, number[]>();
+      for (let i = 0; i < this.nRows; i++) {
+        const l = this.labels[i] as number;
+        const list = byClass.get(l) ?? [];
+        list.push(i);
+        byClass.set(l, list);
+      }
+      for (const label of [...byClass.keys()].sort((a, b) => a - b)) {
+        const rows = byClass.get(label) as number[];
+        const perm = rng.permutation(rows.length);
+        const k = Math.round(rows.length * fraction);
+        perm.forEach((p, j) => {
+          (j < k ? first : second).push(rows[p] as number);
+        });
+      }
+      first = shuffleWith(first, rng);
+      second = shuffleWith(second, rng);
+    } else {
+      const perm = rng.permutation(this.nRows);
+      const k = Math.min(this.nRows - 1, Math.max(1, Math.round(this.nRows * fraction)));
+      first = Array.from(perm.subarray(0, k));
+      second = Array.from(perm.subarray(k));
+    }
+    if (first.length === 0 || second.length === 0) {
+      throw new DatasetError(`split: fraction ${fraction} leaves one side empty`);
+    }
+    return { first: this.subset(first), second: this.subset(second) };
+  }
+
+  /** Rows in a seeded random order. */
+  shuffle(seed: Seed): Dataset {
+    return this.subset(new Rng(seed).permutation(this.nRows));
+  }
+
+  /** This dataset's rows followed by the others'. Feature counts must agree. */
+  concat(...others: Dataset[]): Dataset {
+    return Dataset.concat([this, ...others]);
+  }
+
+  static concat(parts: readonly Dataset[]): Dataset {
+    const [head] = parts;
+    if (!head) throw new DatasetError('concat: nothing to concatenate');
+    let rows = 0;
+    for (const [k, p] of parts.entries()) {
+      if (p.nFeatures !== head.nFeatures) {
+        throw new DatasetError(
+          `concat: part ${k} has ${p.nFeatures} features, part 0 has ${head.nFeatures}`,
+        );
+      }
+      rows += p.nRows;
+    }
+    const f = new Float32Array(rows * head.nFeatures);
+    const l = new Int32Array(rows);
+    let at = 0;
+    for (const p of parts) {
+      f.set(p.features, at * head.nFeatures);
+      l.set(p.labels, at);
+      at += p.nRows;
+    }
+    return head.derive(f, l);
+  }
+
+  /** Mean of each feature over the rows (Float64 accumulation). */
+  featureMeans(): Float64Array {
+    const m = new Float64Array(this.nFeatures);
+    for (let i = 0; i < this.nRows; i++) {
+      for (let j = 0; j < this.nFeatures; j++)
+        m[j]! += this.features[i * this.nFeatures + j] as number;
+    }
+    for (let j = 0; j < this.nFeatures; j++) m[j]! /= this.nRows;
+    return m;
+  }
+
+  /** One feature column as a Float64Array (for drift tests and summaries). */
+  column(j: number): Float64Array {
+    if (!Number.isInteger(j) || j < 0 || j >= this.nFeatures) {
+      throw new RangeError(`column: index ${j} is outside 0…${this.nFeatures - 1}`);
+    }
+    const out = new Float64Array(this.nRows);
+    for (let i = 0; i < this.nRows; i++) out[i] = this.features[i * this.nFeatures + j] as number;
+    return out;
+  }
+
+  private derive(features: Float32Array, labels: Int32Array): Dataset {
+    return new Dataset({
+      features,
+      labels,
+      nFeatures: this.nFeatures,
+      ...(this.featureNames ? { featureNames: this.featureNames } : {}),
+      ...(this.classNames ? { classNames: this.classNames } : {}),
+    });
+  }
+}
+
+function badLabel(i: number, v: number): DatasetError {
+  return new DatasetError(`labels: row ${i} has label ${v} (must be an integer >= 0)`);
+}
+
+function shuffleWith(list: number[], rng: Rng): number[] {
+  const perm = rng.permutation(list.length);
+  return Array.from(perm, (p) => list[p] as number);
+}

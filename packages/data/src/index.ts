@@ -1,0 +1,24 @@
+export { type Batch, BatchIterator, type BatchOptions, epochOrder } from './batches';
+export { Dataset, DatasetError, type DatasetInit } from './dataset';
+export { loadCsv, loadJsonl, parseCsv, parseJsonl, type TableOptions } from './io';
+export { Rng, type Seed } from './rng';
+export {
+  balanced,
+  DISTRIBUTION_SHIFT_DEFAULTS,
+  type DistributionShiftOptions,
+  type DistributionShiftScenario,
+  DOMAIN_TRANSFER_DEFAULTS,
+  type DomainTransferOptions,
+  type DomainTransferScenario,
+  distributionShiftScenario,
+  domainTransferScenario,
+  gaussianClasses,
+  NEW_CLASS_DEFAULTS,
+  NEW_DATA_DEFAULTS,
+  type NewClassOptions,
+  type NewClassScenario,
+  type NewDataOptions,
+  type NewDataScenario,
+  newClassScenario,
+  newDataScenario,
+} from './scenarios';

@@ -1,0 +1,29 @@
+export {
+  type BackendInfo,
+  type BackendName,
+  backendInfo,
+  describeBackend,
+  useBestBackend,
+} from './backend';
+export { fanOut, initialValue, kaimingNormal, weightSeed } from './init';
+export {
+  cloneModel,
+  type FileSystemIO,
+  fileSystemIO,
+  loadModel,
+  MODEL_JSON,
+  RVFT_FORMAT_VERSION,
+  type RvftMetadata,
+  readMetadata,
+  saveModel,
+  WEIGHTS_BIN,
+} from './io';
+export { createMlp, type MlpOptions } from './mlp';
+export {
+  type Features,
+  FrozenBatchNorm,
+  type ModelSnapshot,
+  TrunkHeadModel,
+  type TrunkHeadOptions,
+  type WeightValue,
+} from './model';

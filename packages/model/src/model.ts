@@ -1,0 +1,476 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initialValue, weightSeed } from './init';
+
+/**
+ * What BatchNorm does in a frozen trunk during training — the classic fine-tuning trap.
+ *
+ * - `BatchStatistics` (PyTorch's behaviour, the default): the trunk's weights are frozen, but
+ *   BatchNorm still normalises with the batch's statistics and keeps updating its running
+ *   mean and variance. The trunk adapts to a shifted input distribution through those
+ *   statistics alone — which is why head-only fine-tuning recovers from scenario B's shift.
+ * - `Inference` (Keras's recommendation for transfer learning): a frozen trunk runs in
+ *   inference mode, using and keeping its stored running statistics (Dropout is off too).
+ *   Nothing in the trunk moves; small fine-tuning batches cannot wreck the statistics.
+ */
+export const FrozenBatchNorm = {
+  BatchStatistics: 'batch-statistics',
+  Inference: 'inference',
+} as const;
+export type FrozenBatchNorm = (typeof FrozenBatchNorm)[keyof typeof FrozenBatchNorm];
+
+/** Features accepted by the predict methods: a 2-D tensor, a row-major buffer, or a Dataset. */
+export type Features = tf.Tensor2D | Float32Array | { readonly features: Float32Array };
+
+export interface WeightValue {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** A deep copy of every weight, including BatchNorm running statistics. Plain data. */
+export interface ModelSnapshot {
+  readonly trunk: readonly WeightValue[];
+  readonly head: readonly WeightValue[];
+}
+
+export interface TrunkHeadOptions {
+  /** Recorded in saved metadata so a loaded model can say what it is. */
+  architecture?: Record<string, unknown>;
+}
+
+// Predictions are computed in chunks so a large dataset never needs one huge activation.
+const PREDICT_CHUNK = 8192;
+
+/**
+ * Every weight of a model in layer order. `LayersModel.weights` lists trainable weights
+ * first, so its order changes when layers are frozen; this order never does.
+ */
+function weightsInOrder(model: tfl.LayersModel): tfl.LayerVariable[] {
+  return model.layers.flatMap((layer) => layer.weights);
+}
+
+/** A weight's name that is the same in every model of one architecture: `layer/role`. */
+function stableNames(model: tfl.LayersModel): string[] {
+  return model.layers.flatMap((layer, li) =>
+    layer.weights.map(
+      (w) =>
+        `${li}.${layer.getClassName()}/${w.originalName.split('/').at(-1)!.replace(/_\d+$/, '')}`,
+    ),
+  );
+}
+
+/**
+ * Frees every weight of a model this object owns. `LayersModel.dispose()` is reference
+ * counted, and tfjs counts each symbolic application of a layer (a nested model inside a
+ * Sequential, a model loaded from disk) as a reference that is never given back, so the
+ * count can stay above zero for ever. Owned models are therefore released, then any
+ * variable still alive is freed directly.
+ */
+function release(model: tfl.LayersModel): void {
+  const variables = weightsInOrder(model).map((w) => w.read());
+  try {
+    model.dispose();
+  } catch {
+    // already released through a container that shared it
+  }
+  for (const v of variables) if (!v.isDisposed) v.dispose();
+}
+
+const isBuffer = (w: tfl.LayerVariable) => /moving_(mean|variance)(_\d+)?$/.test(w.originalName);
+
+function assertSingleDenseHead(head: tfl.LayersModel, what: string): tfl.layers.Layer {
+  const last = head.layers.at(-1);
+  if (head.layers.length !== 1 || !last || last.getClassName() !== 'Dense') {
+    throw new Error(
+      `${what}: the head must be a single Dense layer (got ${head.layers.map((l) => l.getClassName()).join(' → ')}); move other layers into the trunk`,
+    );
+  }
+  return last;
+}
+
+function denseHead(
+  inputDim: number,
+  units: number,
+  useBias: boolean,
+  name?: string,
+): tfl.Sequential {
+  return tfl.sequential({
+    ...(name ? { name } : {}),
+    layers: [
+      tfl.layers.dense({
+        units,
+        inputShape: [inputDim],
+        useBias,
+        kernelInitializer: 'zeros',
+        biasInitializer: 'zeros',
+      }),
+    ],
+  });
+}
+
+/**
+ * A classifier split into a trunk (input → embedding) and a head (embedding → logits),
+ * the split every update strategy works on. Wraps any pair of tfjs LayersModels; use
+ * `createMlp` for the benchmark's MLP.
+ *
+ * Tensor-returning methods follow tfjs: the caller owns (and disposes) the result. Every
+ * other method leaves `tf.memory().numTensors` where it found it.
+ *
+ * @example
+ * const model = createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim: 2, seed: 42 });
+ * model.freezeTrunk();            // head-only fine-tuning
+ * model.expandHead(2);            // two new classes, old rows kept exactly
+ * const snap = model.snapshot();  // … train …
+ * model.restore(snap);
+ */
+export class TrunkHeadModel {
+  private _trunk: tfl.LayersModel;
+  private _head: tfl.LayersModel;
+  private _frozenBatchNorm: FrozenBatchNorm = FrozenBatchNorm.BatchStatistics;
+  private _combined: tfl.Sequential | undefined;
+  private disposed = false;
+  readonly architecture: Record<string, unknown>;
+
+  constructor(trunk: tfl.LayersModel, head: tfl.LayersModel, opts: TrunkHeadOptions = {}) {
+    const trunkOut = trunk.outputs[0]?.shape;
+    const headIn = head.inputs[0]?.shape;
+    if (trunk.outputs.length !== 1 || head.inputs.length !== 1 || head.outputs.length !== 1) {
+      throw new Error('TrunkHeadModel: trunk and head must each have one input and one output');
+    }
+    if (trunkOut?.length !== 2 || headIn?.length !== 2 || trunkOut[1] !== headIn[1]) {
+      throw new Error(
+        `TrunkHeadModel: trunk output shape [${trunkOut}] does not feed head input shape [${headIn}]`,
+      );
+    }
+    this._trunk = trunk;
+    this._head = head;
+    this.architecture = opts.architecture ?? { kind: 'custom' };
+  }
+
+  get trunk(): tfl.LayersModel {
+    return this._trunk;
+  }
+
+  get head(): tfl.LayersModel {
+    return this._head;
+  }
+
+  get inputDim(): number {
+    return this._trunk.inputs[0]!.shape[1] as number;
+  }
+
+  get embeddingDim(): number {
+    return this._trunk.outputs[0]!.shape[1] as number;
+  }
+
+  get outputDim(): number {
+    return this._head.outputs[0]!.shape[1] as number;
+  }
+
+  get frozenBatchNorm(): FrozenBatchNorm {
+    return this._frozenBatchNorm;
+  }
+
+  /**
+   * Trunk and head as one tfjs Sequential (input → logits), sharing their weights: what is
+   * saved, and what `tf.loadLayersModel` gives back. Built once per head.
+   */
+  asLayersModel(): tfl.LayersModel {
+    this.assertAlive();
+    this._combined ??= tfl.sequential({ layers: [this._trunk, this._head] });
+    return this._combined;
+  }
+
+  private replaceHead(next: tfl.LayersModel): void {
+    release(this._head);
+    this._head = next;
+    this._combined = undefined;
+  }
+
+  // ---- forward ------------------------------------------------------------------------
+
+  /**
+   * Logits for a batch, for use inside a gradient tape. With `training`, BatchNorm uses
+   * batch statistics and Dropout is active — except in a frozen trunk under
+   * `FrozenBatchNorm.Inference`.
+   */
+  forward(x: tf.Tensor, training: boolean): tf.Tensor2D {
+    this.assertAlive();
+    const trunkTraining =
+      training && !(this.trunkIsFrozen && this._frozenBatchNorm === FrozenBatchNorm.Inference);
+    const z = this._trunk.apply(x, { training: trunkTraining }) as tf.Tensor;
+    return this._head.apply(z, { training }) as tf.Tensor2D;
+  }
+
+  /** Logits in inference mode. The caller disposes the result. */
+  predictLogits(x: Features): tf.Tensor2D {
+    return this.inChunks(x, (batch) => this.forward(batch, false));
+  }
+
+  /** Class probabilities (softmax of the logits). The caller disposes the result. */
+  predictProba(x: Features): tf.Tensor2D {
+    return this.inChunks(x, (batch) => tf.softmax(this.forward(batch, false)));
+  }
+
+  /** The trunk's output (the embedding). The caller disposes the result. */
+  embed(x: Features): tf.Tensor2D {
+    return this.inChunks(
+      x,
+      (batch) => this._trunk.apply(batch, { training: false }) as tf.Tensor2D,
+    );
+  }
+
+  /** Class probabilities as a row-major Float32Array; no tensor outlives the call. */
+  probabilities(x: Features): Float32Array {
+    const p = this.predictProba(x);
+    try {
+      return p.dataSync() as Float32Array;
+    } finally {
+      p.dispose();
+    }
+  }
+
+  private inChunks(x: Features, fn: (batch: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
+    this.assertAlive();
+    if (x instanceof tf.Tensor) {
+      if (x.rank !== 2 || x.shape[1] !== this.inputDim) {
+        throw new Error(`features: expected shape [n, ${this.inputDim}], got [${x.shape}]`);
+      }
+      return tf.tidy(() => fn(x));
+    }
+    const buffer = x instanceof Float32Array ? x : x.features;
+    if (buffer.length % this.inputDim !== 0) {
+      throw new Error(
+        `features: length ${buffer.length} is not a multiple of the input dimension ${this.inputDim}`,
+      );
+    }
+    const n = buffer.length / this.inputDim;
+    if (n <= PREDICT_CHUNK) {
+      return tf.tidy(() => fn(tf.tensor2d(buffer, [n, this.inputDim])));
+    }
+    return tf.tidy(() => {
+      const parts: tf.Tensor2D[] = [];
+      for (let start = 0; start < n; start += PREDICT_CHUNK) {
+        const rows = Math.min(PREDICT_CHUNK, n - start);
+        const chunk = buffer.subarray(start * this.inputDim, (start + rows) * this.inputDim);
+        parts.push(fn(tf.tensor2d(chunk, [rows, this.inputDim])));
+      }
+      return tf.concat(parts, 0);
+    });
+  }
+
+  // ---- freezing -------------------------------------------------------------------------
+
+  /** Stops the trunk's weights from training. See `FrozenBatchNorm` for what BatchNorm does. */
+  freezeTrunk(opts: { batchNorm?: FrozenBatchNorm } = {}): this {
+    this.assertAlive();
+    if (opts.batchNorm !== undefined) {
+      if (!Object.values(FrozenBatchNorm).includes(opts.batchNorm)) {
+        throw new Error(
+          `freezeTrunk: batchNorm must be one of ${Object.values(FrozenBatchNorm).join(', ')}, got '${opts.batchNorm}'`,
+        );
+      }
+      this._frozenBatchNorm = opts.batchNorm;
+    }
+    for (const layer of this._trunk.layers) layer.trainable = false;
+    return this;
+  }
+
+  unfreezeTrunk(): this {
+    this.assertAlive();
+    for (const layer of this._trunk.layers) layer.trainable = true;
+    return this;
+  }
+
+  /** True when no trunk layer is trainable. */
+  get trunkIsFrozen(): boolean {
+    return this._trunk.layers.every((l) => !l.trainable);
+  }
+
+  /**
+   * The trunk's layers grouped into blocks: a block starts at each layer that owns a kernel
+   * (Dense, Conv…) and takes the layers after it (BatchNorm, activation, Dropout).
+   */
+  trunkBlocks(): tfl.layers.Layer[][] {
+    const blocks: tfl.layers.Layer[][] = [];
+    for (const layer of this._trunk.layers) {
+      const startsBlock = layer.weights.some((w) => /kernel(_\d+)?$/.test(w.originalName));
+      if (startsBlock || blocks.length === 0) blocks.push([layer]);
+      else blocks.at(-1)!.push(layer);
+    }
+    return blocks;
+  }
+
+  /** Freezes the trunk except its top `k` blocks (gradual unfreezing, top down). */
+  unfreezeTopBlocks(k: number): this {
+    const blocks = this.trunkBlocks();
+    if (!Number.isInteger(k) || k < 0 || k > blocks.length) {
+      throw new RangeError(
+        `unfreezeTopBlocks: k must be a whole number in 0…${blocks.length}, got ${k}`,
+      );
+    }
+    blocks.forEach((block, i) => {
+      const trainable = i >= blocks.length - k;
+      for (const layer of block) layer.trainable = trainable;
+    });
+    return this;
+  }
+
+  /** The variables an optimiser should update now: trainable trunk weights, then the head's. */
+  trainableVariables(): tf.Variable[] {
+    this.assertAlive();
+    return [...this._trunk.trainableWeights, ...this._head.trainableWeights].map(
+      (w) => w.read() as tf.Variable,
+    );
+  }
+
+  /**
+   * Parameters (BatchNorm running statistics are buffers, not parameters). With
+   * `trainableOnly`, only those trainable now.
+   */
+  countParams(opts: { trainableOnly?: boolean } = {}): number {
+    this.assertAlive();
+    const weights = opts.trainableOnly
+      ? [...this._trunk.trainableWeights, ...this._head.trainableWeights]
+      : [...this._trunk.weights, ...this._head.weights].filter((w) => !isBuffer(w));
+    return weights.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  }
+
+  // ---- head expansion and re-initialisation -------------------------------------------
+
+  /**
+   * Adds `nNew` output classes. The old kernel columns and biases are kept exactly; new
+   * columns start at N(0, 0.01²), new biases at 0. The head keeps its trainable state.
+   */
+  expandHead(nNew: number, opts: { seed?: number } = {}): this {
+    this.assertAlive();
+    if (!Number.isInteger(nNew) || nNew < 1) {
+      throw new RangeError(`expandHead: nNew must be a whole number >= 1, got ${nNew}`);
+    }
+    const old = assertSingleDenseHead(this._head, 'expandHead');
+    const [kernel, bias] = old.getWeights();
+    const useBias = bias !== undefined;
+    const trainable = old.trainable;
+    const next = denseHead(this.embeddingDim, this.outputDim + nNew, useBias);
+    const values = tf.tidy(() => {
+      const fresh = tf.randomNormal([this.embeddingDim, nNew], 0, 0.01, 'float32', opts.seed ?? 0);
+      const w = [tf.concat([kernel as tf.Tensor, fresh], 1)];
+      if (bias) w.push(tf.concat([bias, tf.zeros([nNew])], 0));
+      return w;
+    });
+    next.layers[0]!.setWeights(values);
+    tf.dispose(values);
+    next.layers[0]!.trainable = trainable;
+    this.replaceHead(next);
+    return this;
+  }
+
+  /** Re-draws every weight (kernels Kaiming-normal, the rest at their initial values). */
+  reinitialize(seed: number): this {
+    this.assertAlive();
+    const all = [...weightsInOrder(this._trunk), ...weightsInOrder(this._head)];
+    tf.tidy(() => {
+      all.forEach((w, i) => {
+        w.write(initialValue(w.originalName, w.shape as number[], weightSeed(seed, i)));
+      });
+    });
+    return this;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------
+
+  snapshot(): ModelSnapshot {
+    this.assertAlive();
+    const copy = (model: tfl.LayersModel): WeightValue[] => {
+      const names = stableNames(model);
+      return weightsInOrder(model).map((w, i) => ({
+        name: names[i]!,
+        shape: w.shape as number[],
+        values: (w.read().dataSync() as Float32Array).slice(),
+      }));
+    };
+    return { trunk: copy(this._trunk), head: copy(this._head) };
+  }
+
+  /**
+   * Puts back every weight of a snapshot. A head expanded since the snapshot is shrunk back
+   * to the snapshot's size.
+   */
+  restore(snapshot: ModelSnapshot): this {
+    this.assertAlive();
+    const headKernel = snapshot.head[0];
+    if (headKernel && headKernel.shape.at(-1) !== this.outputDim) {
+      const old = assertSingleDenseHead(this._head, 'restore');
+      const trainable = old.trainable;
+      const next = denseHead(
+        this.embeddingDim,
+        headKernel.shape.at(-1) as number,
+        snapshot.head.length > 1,
+      );
+      next.layers[0]!.trainable = trainable;
+      this.replaceHead(next);
+    }
+    const assign = (ws: tfl.LayerVariable[], values: readonly WeightValue[], part: string) => {
+      if (ws.length !== values.length) {
+        throw new Error(
+          `restore: the snapshot's ${part} has ${values.length} weights, the model ${ws.length}`,
+        );
+      }
+      ws.forEach((w, i) => {
+        const v = values[i]!;
+        if (v.shape.join() !== w.shape.join()) {
+          throw new Error(
+            `restore: ${part} weight ${i} (${v.name}) has shape [${v.shape}], the model [${w.shape}]`,
+          );
+        }
+      });
+      tf.tidy(() => {
+        ws.forEach((w, i) => {
+          const v = values[i]!;
+          w.write(tf.tensor(v.values, v.shape));
+        });
+      });
+    };
+    assign(weightsInOrder(this._trunk), snapshot.trunk, 'trunk');
+    assign(weightsInOrder(this._head), snapshot.head, 'head');
+    return this;
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /**
+   * Frees every weight. A TrunkHeadModel owns the trunk and head it wraps; neither can be
+   * used afterwards.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    release(this._trunk);
+    release(this._head);
+    this._combined = undefined;
+    this.disposed = true;
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('TrunkHeadModel: used after dispose()');
+  }
+
+  /** @internal Replaces trunk and head (used by clone/load). */
+  static adopt(
+    trunk: tfl.LayersModel,
+    head: tfl.LayersModel,
+    state: { frozenBatchNorm?: FrozenBatchNorm; architecture?: Record<string, unknown> },
+  ): TrunkHeadModel {
+    const m = new TrunkHeadModel(
+      trunk,
+      head,
+      state.architecture ? { architecture: state.architecture } : {},
+    );
+    if (state.frozenBatchNorm) m._frozenBatchNorm = state.frozenBatchNorm;
+    return m;
+  }
+}

@@ -1,0 +1,6 @@
+import { beforeAll } from 'vitest';
+import { useBestBackend } from '../src/index';
+
+beforeAll(async () => {
+  await useBestBackend();
+});
