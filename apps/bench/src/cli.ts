@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
+import { formatReport } from './format';
+import { runBench } from './run';
+import { rowCount } from './scenarios';
+
+// `pnpm bench` runs this from the repository root; paths are relative to where the user was.
+const userPath = (p: string) => resolve(process.env['INIT_CWD'] ?? process.cwd(), p);
+
+function positiveInt(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a whole number >= 1`);
+    return n;
+  };
+}
+
+function scenarioList(v: string): ScenarioId[] {
+  const ids = v.split(',').map((s) => s.trim().toUpperCase());
+  for (const id of ids) {
+    if (!(SCENARIO_IDS as readonly string[]).includes(id)) {
+      throw new InvalidArgumentError(`unknown scenario '${id}' (expected some of A,B,C,D)`);
+    }
+  }
+  return ids as ScenarioId[];
+}
+
+const program = new Command()
+  .name('rvft-bench')
+  .description("Reproduces the retrain-vs-fine-tune article's four scenarios and its cost table.")
+  .option('--scenario <list>', 'scenarios to run, e.g. A,C', scenarioList, [...SCENARIO_IDS])
+  .option(
+    '--seed <n>',
+    'first seed',
+    (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
+      return n;
+    },
+    42,
+  )
+  .option(
+    '--seeds <n>',
+    'number of seeds (seed, seed+1, …); tables show mean ± sd',
+    positiveInt('seeds'),
+    1,
+  )
+  .option(
+    '--config <file>',
+    'JSON overrides keyed by scenario letter (generator options, hiddenDims, training)',
+  )
+  .option('--json <file>', 'write the results as JSON')
+  .option('--no-progress', 'no progress bar on stderr')
+  .action(async (opts) => {
+    let overrides: unknown = {};
+    if (opts.config) {
+      const file = userPath(opts.config);
+      try {
+        overrides = JSON.parse(await readFile(file, 'utf8'));
+      } catch (e) {
+        throw new Error(`--config ${file}: ${(e as Error).message}`);
+      }
+    }
+    const config = resolveConfig(overrides);
+    const scenarios = opts.scenario as ScenarioId[];
+    const total = scenarios.reduce((s, id) => s + rowCount(id), 0) * opts.seeds;
+    const bar =
+      opts.progress && process.stderr.isTTY
+        ? new SingleBar({
+            stream: process.stderr,
+            format: 'bench [{bar}] {value}/{total} {scenario} {row} seed {seed}',
+            hideCursor: true,
+          })
+        : undefined;
+    bar?.start(total, 0, { scenario: '', row: '', seed: opts.seed });
+    const result = await runBench({
+      scenarios,
+      seed: opts.seed,
+      seeds: opts.seeds,
+      config,
+      onRow: (scenario, row, seed) => bar?.increment({ scenario, row, seed }),
+    });
+    bar?.stop();
+    console.log(formatReport(result));
+    if (opts.json) {
+      const file = userPath(opts.json);
+      await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+      console.log(`results written to ${file}`);
+    }
+  });
+
+program.parseAsync().catch((e: unknown) => {
+  console.error(`rvft-bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import type { ScenarioId } from './config';
+import type { AggregateRow, BenchResult, Metric } from './run';
+
+function cell(row: AggregateRow, metric: Metric, digits: number): string {
+  const v = row[metric];
+  if (v === undefined) return '';
+  const s = row.sd?.[metric];
+  return s === undefined ? v.toFixed(digits) : `${v.toFixed(digits)}±${s.toFixed(digits)}`;
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatScenario(
+  id: ScenarioId,
+  s: NonNullable<BenchResult['scenarios'][ScenarioId]>,
+): string {
+  const withClasses = s.rows.some((r) => r.oldClassAccuracy !== undefined);
+  const headers = [
+    'strategy',
+    'ACC',
+    'F1',
+    'ECE',
+    'train s',
+    ...(withClasses ? ['old acc', 'new acc'] : []),
+  ];
+  const rows = s.rows.map((r) => [
+    r.label,
+    cell(r, 'accuracy', 4),
+    cell(r, 'macroF1', 4),
+    cell(r, 'ece', 4),
+    cell(r, 'trainS', 2),
+    ...(withClasses ? [cell(r, 'oldClassAccuracy', 3), cell(r, 'newClassAccuracy', 3)] : []),
+  ]);
+  return `Scenario ${id} — ${s.title} (test: ${s.test})\n${table(headers, rows)}`;
+}
+
+export function formatCostModel(result: BenchResult): string {
+  const rows = result.costModel.map((c) => [
+    c.strategy,
+    `${c.relativeCompute.toFixed(1)}x`,
+    String(c.samplesRequired),
+    c.forgettingRisk,
+  ]);
+  return `Cost model (relative compute, head-only = 1; 267,000 params, 512 in the head, 500 new, 1,000 old, 10 epochs)\n${table(
+    ['strategy', 'compute', 'samples', 'forgetting risk'],
+    rows,
+  )}`;
+}
+
+export function formatFindings(result: BenchResult): string {
+  const lines = result.findings.map(
+    (f) => `  ${f.holds ? 'PASS' : 'FAIL'}  ${f.scenario}: ${f.claim} — ${f.detail}`,
+  );
+  return `Findings (the article's, checked on the ${result.seeds.length > 1 ? `mean of ${result.seeds.length} seeds` : `seed ${result.seed}`}):\n${lines.join('\n')}`;
+}
+
+export function formatReport(result: BenchResult): string {
+  const parts: string[] = [];
+  for (const id of ['A', 'B', 'C', 'D'] as const) {
+    const s = result.scenarios[id];
+    if (s) parts.push(formatScenario(id, s));
+  }
+  parts.push(formatCostModel(result), formatFindings(result));
+  parts.push(
+    `backend: ${result.backend} · seeds: ${result.seeds.join(', ')} · total runtime: ${result.totalRuntimeS.toFixed(2)} s`,
+  );
+  return parts.join('\n\n');
+}

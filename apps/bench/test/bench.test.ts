@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../src/index';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'rvft-bench-'));
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+
+// The reduced bench: the reference MLP and hyper-parameters, half the samples in A. Other
+// cuts change the findings themselves: a narrower MLP lets scratch catch up in D, half of C's
+// data leaves full fine-tuning at lr 0.001 under-trained. The full bench is the benchmark.
+const REDUCED = { A: { nInitial: 500, nNew: 250 } };
+
+describe('the reduced bench reproduces the article', () => {
+  for (const seed of [42, 7]) {
+    it(`every finding holds for seed ${seed}`, async () => {
+      const result = await runBench({ seed, config: REDUCED });
+      const failed = result.findings.filter((f) => !f.holds);
+      expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
+      expect(result.findings).toHaveLength(9);
+      expect(Object.keys(result.scenarios)).toEqual(['A', 'B', 'C', 'D']);
+      expect(result.scenarios.A!.rows.map((r) => r.id)).toEqual([
+        'champion',
+        'ft_head',
+        'ft_full',
+        'rt_warm_new',
+        'rt_warm_combined',
+        'rt_cold_combined',
+        'scratch',
+      ]);
+      expect(result.scenarios.C!.rows.map((r) => r.id)).toEqual([
+        'expand_ft_head',
+        'expand_ft_full',
+        'rt_warm_combined',
+        'scratch',
+      ]);
+      expect(result.scenarios.D!.rows.map((r) => r.id)).toEqual([
+        'source',
+        'ft_head',
+        'ft_full',
+        'scratch',
+      ]);
+      expect(result.backend).toMatch(/^(wasm|cpu|tensorflow)/);
+    });
+  }
+
+  it('the same seed gives the same tables', async () => {
+    const a = await runBench({ seed: 3, scenarios: ['D'], config: REDUCED });
+    const b = await runBench({ seed: 3, scenarios: ['D'], config: REDUCED });
+    const strip = (r: typeof a) => r.scenarios.D!.rows.map(({ trainS: _t, ...rest }) => rest);
+    expect(strip(b)).toEqual(strip(a));
+  });
+});
+
+describe('the command line', () => {
+  it('--scenario, --seed, --seeds, --config and --json work in a real process', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        B: {
+          hiddenDims: [16],
+          shiftMagnitude: 1.5,
+          training: {
+            champion: { epochs: 3 },
+            ft_head: { epochs: 3 },
+            ft_full: { epochs: 2 },
+            rt_warm_combined: { epochs: 2 },
+            scratch: { epochs: 3 },
+          },
+        },
+      }),
+    );
+    const out = join(dir, 'out.json');
+    const { stdout } = await run(process.execPath, [
+      cli,
+      '--scenario',
+      'b',
+      '--seed',
+      '5',
+      '--seeds',
+      '2',
+      '--config',
+      config,
+      '--json',
+      out,
+      '--no-progress',
+    ]);
+    expect(stdout).toMatch(/Scenario B — distribution shift/);
+    expect(stdout).toMatch(/fine-tune head-only\s+0\.\d{4}±0\.\d{4}/);
+    expect(stdout).toMatch(/backend: .* · seeds: 5, 6 · total runtime/);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(json).toMatchObject({ seed: 5, seeds: [5, 6] });
+    expect(Object.keys(json.scenarios)).toEqual(['B']);
+    expect(json.scenarios.B.rows[1]).toMatchObject({
+      id: 'ft_head',
+      sd: { accuracy: expect.any(Number) },
+    });
+    expect(json.costModel).toHaveLength(6);
+    expect(typeof json.totalRuntimeS).toBe('number');
+  });
+
+  it('bad flags and bad config exit 1 with the reason', async () => {
+    await expect(run(process.execPath, [cli, '--scenario', 'Q'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/unknown scenario 'Q'/),
+    });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ A: { nNew: 'many' } }));
+    await expect(run(process.execPath, [cli, '--config', bad])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/A\.nNew/),
+    });
+  });
+});

@@ -1,0 +1,22 @@
+export { evaluate } from './evaluate';
+export { Adam, type AdamOptions } from './optimizer';
+export { type LinearProbeOptions, type LinearProbeResult, linearProbe } from './probe';
+export {
+  FineTuneMode,
+  type FineTuneOptions,
+  fineTune,
+  RetrainMode,
+  type RetrainOptions,
+  retrain,
+  type StrategyOptions,
+  trainFromScratch,
+  type UpdateResult,
+} from './strategies';
+export {
+  type EpochInfo,
+  lossAndAccuracy,
+  type StopReason,
+  type TrainOptions,
+  type TrainResult,
+  trainLoop,
+} from './train';
