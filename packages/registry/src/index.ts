@@ -1,0 +1,19 @@
+export { fingerprintDataset } from './fingerprint';
+export {
+  type ModelSummary,
+  openRegistry,
+  type PromoteResult,
+  Registry,
+  RegistryError,
+  type RegistryOptions,
+} from './registry';
+export {
+  AliasName,
+  AliasState,
+  AuditEntry,
+  Lineage,
+  ModelName,
+  REGISTRY_FORMAT_VERSION,
+  RegisterOptions,
+  VersionMeta,
+} from './schema';

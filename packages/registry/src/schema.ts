@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Bumped when the on-disk layout changes incompatibly; newer registries are refused. */
+export const REGISTRY_FORMAT_VERSION = 1;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest');
+
+/** Model names: no path separators, no `..`, bounded, so nothing escapes the registry. */
+export const ModelName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'may contain only letters, digits, ".", "_" and "-", starting with a letter or digit',
+  )
+  .refine((n) => !n.includes('..'), 'must not contain ".."');
+
+export const AliasName = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(
+    /^[a-z][a-z0-9_-]*$/,
+    'may contain only lower-case letters, digits, "_" and "-", starting with a letter',
+  );
+
+export const Version = z.number().int('must be a whole number').positive('must be >= 1');
+
+export const Lineage = z.strictObject({
+  parentVersion: Version.optional(),
+  strategy: z.string().optional(),
+  mode: z.string().optional(),
+  hyperParameters: z
+    .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+    .optional(),
+  /** sha256 of the training data (`fingerprintDataset`). */
+  dataFingerprint: sha256.optional(),
+  notes: z.string().optional(),
+});
+export type Lineage = z.infer<typeof Lineage>;
+
+export const RegisterOptions = z.strictObject({
+  metrics: z.record(z.string(), z.number()).default({}),
+  lineage: Lineage.default({}),
+  tags: z.record(z.string(), z.string()).default({}),
+});
+export type RegisterOptions = z.input<typeof RegisterOptions>;
+
+export const VersionMeta = z.strictObject({
+  formatVersion: z.number().int(),
+  name: ModelName,
+  version: Version,
+  createdAt: z.string(),
+  backend: z.string(),
+  architecture: z.record(z.string(), z.unknown()),
+  inputDim: z.number().int(),
+  outputDim: z.number().int(),
+  params: z.number().int(),
+  metrics: z.record(z.string(), z.number()),
+  tags: z.record(z.string(), z.string()),
+  lineage: Lineage,
+  /** sha256 of every artifact file, checked at load. */
+  files: z.record(z.string(), sha256),
+});
+export type VersionMeta = z.infer<typeof VersionMeta>;
+
+export const AliasState = z.strictObject({
+  aliases: z.record(z.string(), Version),
+  /** Every champion in order, the current one last: what rollback walks back through. */
+  championHistory: z.array(Version),
+});
+export type AliasState = z.infer<typeof AliasState>;
+
+export const AuditEntry = z.strictObject({
+  at: z.string(),
+  who: z.string(),
+  action: z.enum(['register', 'set-alias', 'promote', 'promote-refused', 'rollback']),
+  alias: z.string().optional(),
+  from: Version.nullable().optional(),
+  to: Version.nullable().optional(),
+  why: z.string(),
+  failedGates: z.array(z.string()).optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const RegistryInfo = z.object({ formatVersion: z.number().int().positive() });
