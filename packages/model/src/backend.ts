@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { installWasmSpeedups } from './speedups';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -73,6 +74,7 @@ export async function useBestBackend(
         skipped,
       };
       if (name === 'wasm') {
+        if ((opts.env ?? process.env)['RVFT_WASM_SPEEDUPS'] !== '0') installWasmSpeedups();
         info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
         info.threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
       }

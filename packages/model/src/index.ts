@@ -27,3 +27,4 @@ export {
   type TrunkHeadOptions,
   type WeightValue,
 } from './model';
+export { installWasmSpeedups } from './speedups';

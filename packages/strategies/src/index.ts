@@ -18,5 +18,7 @@ export {
   type StopReason,
   type TrainOptions,
   type TrainResult,
+  TrainStep,
+  type TrainStepOptions,
   trainLoop,
 } from './train';

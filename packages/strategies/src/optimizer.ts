@@ -9,16 +9,17 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-interface Slot {
-  m: tf.Variable;
-  v: tf.Variable;
-}
-
 /**
- * Adam with PyTorch's semantics: `g ← g + λ·p`, then
- * `p ← p − lr · m̂ / (√v̂ + ε)` with bias-corrected moments. (tfjs's AdamOptimizer folds the
- * bias correction into the learning rate, which moves ε; this one matches `torch.optim.Adam`.)
- * State exists only for the variables it is asked to update.
+ * Adam with PyTorch's semantics: optional global-norm clipping of the raw gradients, then
+ * `g ← g + λ·p`, then `p ← p − lr · m̂ / (√v̂ + ε)` with bias-corrected moments. (tfjs's
+ * AdamOptimizer folds the bias correction into the learning rate, which moves ε; this one
+ * matches `torch.optim.Adam`.)
+ *
+ * Every variable it updates is handled as one flat vector: the moments are two flat
+ * variables and each step dispatches a fixed ~20 kernels however many layers there are —
+ * on the wasm backend, kernel dispatch, not arithmetic, dominates a small model's step.
+ * State exists only for the variables it is asked to update, and they must be the same
+ * variables at every step.
  */
 export class Adam {
   readonly learningRate: number;
@@ -26,7 +27,9 @@ export class Adam {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
-  private readonly slots = new Map<tf.Variable, Slot>();
+  private m: tf.Variable | undefined;
+  private v: tf.Variable | undefined;
+  private tracked: readonly tf.Variable[] = [];
   private t = 0;
 
   constructor(opts: AdamOptions) {
@@ -43,51 +46,83 @@ export class Adam {
     }
   }
 
-  /** Variables that have optimizer state. */
+  /** Number of parameters with optimizer state (each has one first and one second moment). */
   get stateSize(): number {
-    return this.slots.size;
+    return this.m?.size ?? 0;
   }
 
-  /** One update. `grads[i]` is the gradient of `variables[i]`. */
-  step(variables: readonly tf.Variable[], grads: readonly tf.Tensor[]): void {
+  /**
+   * One update. `grads[i]` is the gradient of `variables[i]`. With `clipNorm`, the
+   * gradients are first scaled by max_norm / (‖g‖ + 1e-6) when that is below 1 (PyTorch's
+   * `clip_grad_norm_`), before weight decay.
+   */
+  step(
+    variables: readonly tf.Variable[],
+    grads: readonly tf.Tensor[],
+    opts: { clipNorm?: number | null } = {},
+  ): void {
+    this.track(variables);
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = Math.sqrt(1 - this.beta2 ** this.t);
     // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/c2 + ε)
     const stepSize = this.learningRate / c1;
+    const m = this.m as tf.Variable;
+    const v = this.v as tf.Variable;
     tf.tidy(() => {
-      variables.forEach((p, i) => {
-        let g = grads[i] as tf.Tensor;
-        if (this.weightDecay > 0) g = tf.add(g, tf.mul(p, this.weightDecay));
-        const slot = this.slot(p);
-        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        slot.m.assign(m);
-        slot.v.assign(v);
-        const denom = tf.add(tf.div(tf.sqrt(v), c2), this.epsilon);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
+      const flat = (ts: readonly tf.Tensor[]) =>
+        ts.length === 1 ? tf.reshape(ts[0]!, [-1]) : tf.concat(ts.map((x) => tf.reshape(x, [-1])));
+      let g = flat(grads);
+      if (opts.clipNorm != null) {
+        const norm = tf.sqrt(tf.sum(tf.square(g)));
+        g = tf.mul(g, tf.minimum(1, tf.div(opts.clipNorm, tf.add(norm, 1e-6))));
+      }
+      const p = flat(variables);
+      if (this.weightDecay > 0) g = tf.add(g, tf.mul(p, this.weightDecay));
+      const mNext = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
+      const vNext = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+      m.assign(mNext);
+      v.assign(vNext);
+      const update = tf.mul(
+        tf.div(mNext, tf.add(tf.div(tf.sqrt(vNext), c2), this.epsilon)),
+        stepSize,
+      );
+      const next = tf.sub(p, update);
+      const parts =
+        variables.length === 1
+          ? [next]
+          : tf.split(
+              next,
+              variables.map((x) => x.size),
+            );
+      variables.forEach((x, i) => {
+        x.assign(tf.reshape(parts[i]!, x.shape));
       });
     });
   }
 
-  private slot(p: tf.Variable): Slot {
-    let s = this.slots.get(p);
-    if (!s) {
-      // tidy frees zerosLike's tensor; the variable keeps its own reference to the data
-      s = tf.tidy(() => ({
-        m: tf.variable(tf.zerosLike(p), false),
-        v: tf.variable(tf.zerosLike(p), false),
-      }));
-      this.slots.set(p, s);
+  private track(variables: readonly tf.Variable[]): void {
+    if (this.m) {
+      if (
+        variables.length !== this.tracked.length ||
+        variables.some((x, i) => x !== this.tracked[i])
+      ) {
+        throw new Error(
+          'Adam: step() must get the same variables every time (make a new optimizer)',
+        );
+      }
+      return;
     }
-    return s;
+    this.tracked = [...variables];
+    const size = variables.reduce((s, x) => s + x.size, 0);
+    this.m = tf.variable(tf.zeros([size]), false);
+    this.v = tf.variable(tf.zeros([size]), false);
   }
 
   dispose(): void {
-    for (const s of this.slots.values()) {
-      s.m.dispose();
-      s.v.dispose();
-    }
-    this.slots.clear();
+    this.m?.dispose();
+    this.v?.dispose();
+    this.m = undefined;
+    this.v = undefined;
   }
 }

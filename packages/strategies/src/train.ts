@@ -83,6 +83,57 @@ function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, nClasses: number
   return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, nClasses), logits) as tf.Scalar;
 }
 
+export interface TrainStepOptions {
+  learningRate: number;
+  weightDecay?: number;
+  clipNorm?: number | null;
+}
+
+/**
+ * One optimisation step on a batch: forward, cross-entropy, gradients of the trainable
+ * variables only, optional global-norm clipping, Adam. Owns the optimizer state; `dispose()`
+ * frees it. The loop and the micro-benchmark both run exactly this.
+ */
+export class TrainStep {
+  readonly variables: tf.Variable[];
+  private readonly optimizer: Adam;
+  private readonly clip: number | null;
+  private readonly nClasses: number;
+
+  constructor(
+    readonly model: TrunkHeadModel,
+    opts: TrainStepOptions,
+  ) {
+    this.variables = model.trainableVariables();
+    if (this.variables.length === 0)
+      throw new Error('trainLoop: the model has no trainable variables');
+    this.optimizer = new Adam({
+      learningRate: opts.learningRate,
+      weightDecay: opts.weightDecay ?? 1e-4,
+    });
+    this.clip = opts.clipNorm ?? null;
+    this.nClasses = model.outputDim;
+  }
+
+  /** Runs one step and returns the batch's mean loss as a scalar tensor (caller disposes). */
+  run(x: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
+    const { model, variables, nClasses, clip } = this;
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(
+        () => crossEntropy(model.forward(x, true), y, nClasses),
+        variables,
+      );
+      const gradList = variables.map((v) => grads[v.name] as tf.Tensor);
+      this.optimizer.step(variables, gradList, { clipNorm: clip });
+      return value;
+    });
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
 /** Validation loss and accuracy in inference mode, without a gradient tape. */
 export function lossAndAccuracy(
   model: TrunkHeadModel,
@@ -119,14 +170,7 @@ export async function trainLoop(
   checkOptions(opts, data, model);
   const batchSize = opts.batchSize ?? 64;
   const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? 42 });
-  const variables = model.trainableVariables();
-  if (variables.length === 0) throw new Error('trainLoop: the model has no trainable variables');
-  const optimizer = new Adam({
-    learningRate: opts.learningRate,
-    weightDecay: opts.weightDecay ?? 1e-4,
-  });
-  const clip = opts.clipNorm ?? null;
-  const nClasses = model.outputDim;
+  const trainStep = new TrainStep(model, opts);
   const patience = opts.earlyStopping?.patience ?? 3;
   const minDelta = opts.earlyStopping?.minDelta ?? 0;
   const restoreBest = opts.earlyStopping?.restoreBest ?? true;
@@ -154,19 +198,7 @@ export async function trainLoop(
         const next = tf.tidy(() => {
           const x = tf.tensor2d(batch.features, [batch.size, data.nFeatures]);
           const y = tf.tensor1d(batch.labels, 'int32');
-          const { value, grads } = tf.variableGrads(
-            () => crossEntropy(model.forward(x, true), y, nClasses),
-            variables,
-          );
-          let gradList = variables.map((v) => grads[v.name] as tf.Tensor);
-          if (clip !== null) {
-            // PyTorch's clip_grad_norm_: scale by max_norm / (‖g‖ + 1e-6) when that is < 1
-            const norm = tf.sqrt(tf.addN(gradList.map((g) => tf.sum(tf.square(g)))));
-            const scale = tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6)));
-            gradList = gradList.map((g) => tf.mul(g, scale));
-          }
-          optimizer.step(variables, gradList);
-          return tf.add(lossSum, tf.mul(value, batch.size));
+          return tf.add(lossSum, tf.mul(trainStep.run(x, y), batch.size));
         });
         lossSum.dispose();
         lossSum = next as tf.Scalar;
@@ -209,7 +241,7 @@ export async function trainLoop(
       }
     }
   } finally {
-    optimizer.dispose();
+    trainStep.dispose();
   }
   return {
     losses,

@@ -235,8 +235,42 @@ describe('Adam', () => {
     adam.step([p], [tf.scalar(2)]);
     expect(p.dataSync()[0]).toBeCloseTo(expected, 5);
     expect(adam.stateSize).toBe(1);
+    const other = tf.variable(tf.scalar(0));
+    expect(() => adam.step([other], [tf.scalar(1)])).toThrow(/same variables every time/);
+    other.dispose();
     adam.dispose();
     p.dispose();
+  });
+});
+
+describe('Adam over several variables', () => {
+  it('the flat update equals per-variable Adam, with clipping before weight decay', () => {
+    const shapes = [[3, 2], [2], [4]];
+    const init = shapes.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', i));
+    const grads = shapes.map((s, i) => tf.randomNormal(s, 0, 3, 'float32', 10 + i));
+    const together = init.map((t) => tf.variable(t.clone()));
+    const alone = init.map((t) => tf.variable(t.clone()));
+    // clip by hand: ‖g‖ over all three, then each alone with clipNorm null
+    const norm = Math.sqrt(
+      grads.reduce((s, g) => s + (tf.sum(tf.square(g)).dataSync()[0] as number), 0),
+    );
+    const scale = Math.min(1, 1 / (norm + 1e-6));
+    const a = new Adam({ learningRate: 0.1, weightDecay: 0.01 });
+    a.step(together, grads, { clipNorm: 1 });
+    a.step(together, grads, { clipNorm: 1 });
+    alone.forEach((v, i) => {
+      const single = new Adam({ learningRate: 0.1, weightDecay: 0.01 });
+      const g = tf.mul(grads[i]!, scale);
+      single.step([v], [g]);
+      single.step([v], [g]);
+      single.dispose();
+      expect([...v.dataSync()].map((x) => x.toFixed(5))).toEqual(
+        [...together[i]!.dataSync()].map((x) => x.toFixed(5)),
+      );
+    });
+    expect(a.stateSize).toBe(6 + 2 + 4);
+    a.dispose();
+    tf.dispose([...init, ...grads, ...together, ...alone]);
   });
 });
 
