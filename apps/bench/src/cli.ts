@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
@@ -55,6 +56,12 @@ const program = new Command()
     'JSON overrides keyed by scenario letter (generator options, hiddenDims, training)',
   )
   .option('--json <file>', 'write the results as JSON')
+  .option(
+    '--workers <n>',
+    'worker threads for independent scenario runs (default: up to 2 cores)',
+    positiveInt('workers'),
+    Math.min(2, availableParallelism()),
+  )
   .option('--no-progress', 'no progress bar on stderr')
   .action(async (opts) => {
     let overrides: unknown = {};
@@ -83,6 +90,7 @@ const program = new Command()
       seed: opts.seed,
       seeds: opts.seeds,
       config,
+      workers: opts.workers,
       onRow: (scenario, row, seed) => bar?.increment({ scenario, row, seed }),
     });
     bar?.stop();

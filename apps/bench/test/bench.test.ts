@@ -56,6 +56,46 @@ describe('the reduced bench reproduces the article', () => {
   });
 });
 
+describe('worker threads', () => {
+  it('two workers give exactly the tables one thread gives', async () => {
+    const config = {
+      B: {
+        training: {
+          champion: { epochs: 4 },
+          ft_head: { epochs: 3 },
+          ft_full: { epochs: 3 },
+          rt_warm_combined: { epochs: 2 },
+          scratch: { epochs: 3 },
+        },
+      },
+      D: {
+        training: {
+          source: { epochs: 4 },
+          ft_head: { epochs: 3 },
+          ft_full: { epochs: 3 },
+          scratch: { epochs: 3 },
+        },
+      },
+    };
+    const rows: string[] = [];
+    const one = await runBench({ seed: 9, seeds: 2, scenarios: ['B', 'D'], config });
+    const two = await runBench({
+      seed: 9,
+      seeds: 2,
+      scenarios: ['B', 'D'],
+      config,
+      workers: 2,
+      onRow: (s, r, seed) => rows.push(`${s}/${r}/${seed}`),
+    });
+    const strip = (r: typeof one) =>
+      Object.values(r.scenarios).map((sc) =>
+        sc!.rows.map(({ trainS: _t, sd, ...rest }) => ({ ...rest, sd: { ...sd, trainS: 0 } })),
+      );
+    expect(strip(two)).toEqual(strip(one));
+    expect(rows).toHaveLength((6 + 5) * 2); // progress arrives from the workers
+  });
+});
+
 describe('the command line', () => {
   it('--scenario, --seed, --seeds, --config and --json work in a real process', async () => {
     const config = join(dir, 'config.json');
