@@ -1,3 +1,10 @@
+export {
+  type DiagnoseOptions,
+  type Diagnosis,
+  type DiagnosisEvidence,
+  diagnose,
+  recommend,
+} from './diagnose';
 export { evaluate } from './evaluate';
 export { Adam, type AdamOptions } from './optimizer';
 export { type LinearProbeOptions, type LinearProbeResult, linearProbe } from './probe';

@@ -1,5 +1,5 @@
 import { Dataset, type Seed } from '@rvft/data';
-import { TrunkHeadModel } from '@rvft/model';
+import { FrozenBatchNorm, TrunkHeadModel } from '@rvft/model';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { lossAndAccuracy, trainLoop } from './train';
@@ -11,6 +11,13 @@ export interface LinearProbeOptions {
   learningRate?: number;
   batchSize?: number;
   seed?: Seed;
+  /**
+   * Which BatchNorm statistics the frozen trunk uses to embed the data. Default: what
+   * head-only fine-tuning of this model would use — the new data's own statistics under
+   * `FrozenBatchNorm.BatchStatistics` (PyTorch), the stored running statistics under
+   * `FrozenBatchNorm.Inference` (Keras).
+   */
+  batchNorm?: 'new-data' | 'running';
 }
 
 export interface LinearProbeResult {
@@ -20,6 +27,22 @@ export interface LinearProbeResult {
   nTrain: number;
   nHoldout: number;
   nClasses: number;
+}
+
+/**
+ * Embeds with BatchNorm normalising by the whole dataset's statistics (training mode), then
+ * puts back the running statistics that training mode moved: the model is left as it was.
+ */
+function embedWithDataStatistics(model: TrunkHeadModel, data: Dataset): Float32Array {
+  const snapshot = model.snapshot();
+  try {
+    return tf.tidy(() => {
+      const x = tf.tensor2d(data.features, [data.nRows, data.nFeatures]);
+      return (model.trunk.apply(x, { training: true }) as tf.Tensor).dataSync() as Float32Array;
+    });
+  } finally {
+    model.restore(snapshot);
+  }
 }
 
 /**
@@ -37,7 +60,13 @@ export async function linearProbe(
 ): Promise<LinearProbeResult> {
   const holdout = opts.holdout ?? 0.3;
   const seed = opts.seed ?? 42;
-  const embedded = tf.tidy(() => model.embed(data).dataSync() as Float32Array);
+  const mode =
+    opts.batchNorm ??
+    (model.frozenBatchNorm === FrozenBatchNorm.Inference ? 'running' : 'new-data');
+  const embedded =
+    mode === 'running'
+      ? tf.tidy(() => model.embed(data).dataSync() as Float32Array)
+      : embedWithDataStatistics(model, data);
   const features = new Dataset({
     features: embedded,
     labels: data.labels,
