@@ -62,6 +62,10 @@ const program = new Command()
     positiveInt('workers'),
     Math.min(2, availableParallelism()),
   )
+  .option(
+    '--validate-decisions',
+    "diagnose each champion from raw data and check the engine's recommendation against the measured winner",
+  )
   .option('--no-progress', 'no progress bar on stderr')
   .action(async (opts) => {
     let overrides: unknown = {};
@@ -91,6 +95,7 @@ const program = new Command()
       seeds: opts.seeds,
       config,
       workers: opts.workers,
+      validateDecisions: Boolean(opts.validateDecisions),
       onRow: (scenario, row, seed) => bar?.increment({ scenario, row, seed }),
     });
     bar?.stop();

@@ -59,6 +59,43 @@ export function formatFindings(result: BenchResult): string {
   return `Findings (the article's, checked on the ${result.seeds.length > 1 ? `mean of ${result.seeds.length} seeds` : `seed ${result.seed}`}):\n${lines.join('\n')}`;
 }
 
+export function formatDecisionValidation(result: BenchResult): string {
+  const checks = result.decisionValidation ?? [];
+  const rows = checks.map((c) => {
+    const s = c.signals;
+    const measured = [
+      `new ${s.nNewSamples}`,
+      `hist ${s.nHistoricalSamples}`,
+      s.nNewClasses ? `+${s.nNewClasses} classes` : '',
+      s.currentAccuracy !== undefined ? `acc ${s.currentAccuracy.toFixed(2)}` : '',
+      s.accuracyOnNewData !== undefined ? `on new ${s.accuracyOnNewData.toFixed(2)}` : '',
+      s.transferQuality !== undefined ? `probe ${s.transferQuality.toFixed(2)}` : '',
+      `drift ${s.driftSeverity}`,
+      s.featureDriftShare !== undefined
+        ? `features drifted ${(s.featureDriftShare * 100).toFixed(0)}%`
+        : '',
+      s.retainPriorPerformance ? '' : 'replaces old',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const seeds =
+      c.agreeBySeed.length > 1
+        ? ` (${c.agreeBySeed.filter(Boolean).length}/${c.agreeBySeed.length} seeds)`
+        : '';
+    return [
+      c.scenario,
+      measured,
+      `${c.recommended} (${c.confidence})`,
+      `${c.measuredWinner} (${c.winnerAccuracy.toFixed(4)}; best ${c.bestAccuracy.toFixed(4)})`,
+      `${c.agree ? 'yes' : 'NO'}${seeds}`,
+    ];
+  });
+  return `Decisions checked against outcomes (measured winner: cheapest strategy within 1 point of the best)\n${table(
+    ['scenario', 'measured signals', 'recommended', 'measured winner', 'agree'],
+    rows,
+  )}`;
+}
+
 export function formatReport(result: BenchResult): string {
   const parts: string[] = [];
   for (const id of ['A', 'B', 'C', 'D'] as const) {
@@ -66,6 +103,7 @@ export function formatReport(result: BenchResult): string {
     if (s) parts.push(formatScenario(id, s));
   }
   parts.push(formatCostModel(result), formatFindings(result));
+  if (result.decisionValidation) parts.push(formatDecisionValidation(result));
   parts.push(
     `backend: ${result.backend} · seeds: ${result.seeds.join(', ')} · total runtime: ${result.totalRuntimeS.toFixed(2)} s`,
   );

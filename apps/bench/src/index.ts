@@ -14,6 +14,14 @@ export {
   articleCostModel,
   type BenchOptions,
   type BenchResult,
+  type DecisionCheck,
   runBench,
 } from './run';
-export { type Row, rowCount, SCENARIOS } from './scenarios';
+export {
+  measuredWinner,
+  ROW_STRATEGY,
+  type Row,
+  rowCount,
+  SCENARIOS,
+  type ScenarioDecision,
+} from './scenarios';

@@ -1,11 +1,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { StrategyId } from '@rvft/decision';
 import { CostModel, type StrategyCost } from '@rvft/decision';
 import { describeBackend, useBestBackend } from '@rvft/model';
 import { type BenchConfig, resolveConfig, type ScenarioId } from './config';
 import { checkFindings, type Finding } from './findings';
-import { type Row, SCENARIO_TITLES, SCENARIOS } from './scenarios';
+import {
+  measuredWinner,
+  type Row,
+  SCENARIO_TITLES,
+  SCENARIOS,
+  type ScenarioDecision,
+  type ScenarioRun,
+} from './scenarios';
 import type { Job, WorkerMessage } from './worker';
 
 export type Metric =
@@ -39,6 +47,24 @@ export interface BenchResult {
   scenarios: Partial<Record<ScenarioId, { title: string; test: string; rows: AggregateRow[] }>>;
   costModel: (StrategyCost & { relativeCompute: number })[];
   findings: Finding[];
+  /** With `validateDecisions`: the engine's recommendation from raw data vs the measured winner. */
+  decisionValidation?: DecisionCheck[];
+}
+
+export interface DecisionCheck {
+  scenario: ScenarioId;
+  /** Signals measured on the first seed. */
+  signals: ScenarioDecision['signals'];
+  recommended: StrategyId;
+  confidence: string;
+  rules: string[];
+  /** Cheapest strategy within 1 point of the best, on the mean over seeds. */
+  measuredWinner: StrategyId;
+  winnerAccuracy: number;
+  bestAccuracy: number;
+  agree: boolean;
+  /** Per seed: did that seed's recommendation match that seed's winner? */
+  agreeBySeed: boolean[];
 }
 
 export interface BenchOptions {
@@ -53,6 +79,8 @@ export interface BenchOptions {
    * Every run is seeded and independent, so the tables are the same either way.
    */
   workers?: number;
+  /** Diagnose each champion from raw data, ask the engine, compare with the measured winner. */
+  validateDecisions?: boolean;
 }
 
 // Rough relative cost of each scenario, so the longest runs start first.
@@ -70,8 +98,8 @@ async function runInWorkers(
   jobs: Job[],
   n: number,
   onRow: BenchOptions['onRow'],
-): Promise<Row[][]> {
-  const results: Row[][] = new Array(jobs.length);
+): Promise<ScenarioRun[]> {
+  const results: ScenarioRun[] = new Array(jobs.length);
   const queue = [...jobs].sort((a, b) => COST[b.scenario] - COST[a.scenario]);
   const script = workerScript();
   await Promise.all(
@@ -84,7 +112,7 @@ async function runInWorkers(
           worker.on('message', (m: WorkerMessage) => {
             if (m.type === 'row') onRow?.(m.scenario, m.rowId, m.seed);
             else if (m.type === 'done') {
-              results[m.index] = m.rows;
+              results[m.index] = m.run;
               next();
             } else {
               worker.terminate();
@@ -154,30 +182,59 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     'data' in (opts.config as BenchConfig).A
       ? (opts.config as BenchConfig)
       : resolveConfig(opts.config ?? {});
+  const validateDecisions = opts.validateDecisions ?? false;
   const jobs: Job[] = ids.flatMap((scenario) =>
-    seeds.map((seed) => ({ scenario, seed, config: config[scenario], index: 0 })),
+    seeds.map((seed) => ({
+      scenario,
+      seed,
+      config: config[scenario],
+      index: 0,
+      validateDecisions,
+    })),
   );
   jobs.forEach((j, i) => {
     j.index = i;
   });
-  let rows: Row[][];
+  let runs: ScenarioRun[];
   if ((opts.workers ?? 1) > 1) {
-    rows = await runInWorkers(jobs, opts.workers as number, opts.onRow);
+    runs = await runInWorkers(jobs, opts.workers as number, opts.onRow);
   } else {
-    rows = [];
+    runs = [];
     for (const j of jobs) {
-      const run = await SCENARIOS[j.scenario]({
-        seed: j.seed,
-        config: j.config,
-        onRow: (scenario, rowId) => opts.onRow?.(scenario, rowId, j.seed),
-      });
-      rows.push(run.rows);
+      runs.push(
+        await SCENARIOS[j.scenario]({
+          seed: j.seed,
+          config: j.config,
+          validateDecisions,
+          onRow: (scenario, rowId) => opts.onRow?.(scenario, rowId, j.seed),
+        }),
+      );
     }
   }
   const scenarios: BenchResult['scenarios'] = {};
+  const checks: DecisionCheck[] = [];
   for (const id of ids) {
-    const perSeed = jobs.filter((j) => j.scenario === id).map((j) => rows[j.index] as Row[]);
-    scenarios[id] = { ...SCENARIO_TITLES[id], rows: aggregate(perSeed) };
+    const perSeed = jobs.filter((j) => j.scenario === id).map((j) => runs[j.index] as ScenarioRun);
+    const rows = aggregate(perSeed.map((r) => r.rows));
+    scenarios[id] = { ...SCENARIO_TITLES[id], rows };
+    const first = perSeed[0]?.decision;
+    if (validateDecisions && first) {
+      const winner = measuredWinner(rows);
+      checks.push({
+        scenario: id,
+        signals: first.signals,
+        recommended: first.recommended,
+        confidence: first.confidence,
+        rules: first.rules,
+        measuredWinner: winner.strategy,
+        winnerAccuracy: winner.accuracy,
+        bestAccuracy: winner.best,
+        agree: first.recommended === winner.strategy,
+        agreeBySeed: perSeed.map(
+          (r) => r.decision?.recommended === measuredWinner(r.rows).strategy,
+        ),
+      });
+    }
   }
   const result: BenchResult = {
     backend: describeBackend(backend),
@@ -187,6 +244,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     scenarios,
     costModel: articleCostModel(),
     findings: [],
+    ...(validateDecisions ? { decisionValidation: checks } : {}),
   };
   result.findings = checkFindings(result);
   result.totalRuntimeS = (performance.now() - start) / 1000;

@@ -5,12 +5,15 @@ import {
   newClassScenario,
   newDataScenario,
 } from '@rvft/data';
+import { STRATEGIES_BY_COST, type StrategyId } from '@rvft/decision';
 import { createMlp, type ModelSnapshot, type TrunkHeadModel } from '@rvft/model';
 import {
+  type DiagnoseOptions,
   evaluate,
   FineTuneMode,
   fineTune,
   RetrainMode,
+  recommend,
   retrain,
   trainFromScratch,
   type UpdateResult,
@@ -28,16 +31,37 @@ export interface Row {
   newClassAccuracy?: number;
 }
 
+/** What the engine recommended from this scenario's raw data, right after the champion. */
+export interface ScenarioDecision {
+  recommended: StrategyId;
+  confidence: string;
+  rules: string[];
+  signals: {
+    nNewSamples: number;
+    nHistoricalSamples: number;
+    nNewClasses: number;
+    currentAccuracy?: number;
+    accuracyOnNewData?: number;
+    transferQuality?: number;
+    driftSeverity: string;
+    featureDriftShare?: number;
+    retainPriorPerformance: boolean;
+  };
+}
+
 export interface ScenarioRun {
   id: ScenarioId;
   title: string;
   test: string;
   rows: Row[];
+  decision?: ScenarioDecision;
 }
 
 export interface RunContext {
   seed: number;
   config: ScenarioConfig;
+  /** Diagnose the champion on the scenario's data and record the engine's recommendation. */
+  validateDecisions?: boolean;
   /** Called as each row finishes (progress bars). */
   onRow?: (scenario: ScenarioId, rowId: string) => void;
 }
@@ -52,6 +76,7 @@ export const SCENARIO_TITLES: Record<ScenarioId, { title: string; test: string }
 /** Rows of one scenario: each update starts from the same champion snapshot. */
 class ScenarioRunner {
   readonly rows: Row[] = [];
+  decision: ScenarioDecision | undefined;
   private snapshot: ModelSnapshot | undefined;
 
   constructor(
@@ -100,6 +125,32 @@ class ScenarioRunner {
     this.ctx.onRow?.(this.id, rowId);
   }
 
+  /** Diagnoses the freshly trained champion from raw data alone and asks the engine. */
+  async decide(opts: Omit<DiagnoseOptions, 'champion' | 'seed'>): Promise<void> {
+    if (!this.ctx.validateDecisions) return;
+    this.model.restore(this.snapshot as ModelSnapshot);
+    const r = await recommend({ ...opts, champion: this.model, seed: this.ctx.seed });
+    const m = r.signals.model ?? {};
+    this.decision = {
+      recommended: r.decision.primary.strategy,
+      confidence: r.decision.primary.confidence,
+      rules: r.decision.primary.rules,
+      signals: {
+        nNewSamples: r.signals.data.nNewSamples,
+        nHistoricalSamples: r.signals.data.nHistoricalSamples ?? 0,
+        nNewClasses: r.signals.data.nNewClasses ?? 0,
+        ...(m.currentAccuracy !== undefined ? { currentAccuracy: m.currentAccuracy } : {}),
+        ...(m.accuracyOnNewData !== undefined ? { accuracyOnNewData: m.accuracyOnNewData } : {}),
+        ...(m.transferQuality !== undefined ? { transferQuality: m.transferQuality } : {}),
+        driftSeverity: r.signals.drift?.driftSeverity ?? 'none',
+        ...(r.evidence.featureDrift
+          ? { featureDriftShare: r.evidence.featureDrift.driftShare }
+          : {}),
+        retainPriorPerformance: r.signals.constraints?.retainPriorPerformance ?? true,
+      },
+    };
+  }
+
   /** The champion as it is, without an update, as a row. */
   championRow(rowId: string, label: string): void {
     this.model.restore(this.snapshot as ModelSnapshot);
@@ -117,6 +168,7 @@ export async function scenarioA(ctx: RunContext): Promise<ScenarioRun> {
   const run = new ScenarioRunner('A', model, s.test, ctx);
   try {
     await run.champion('champion', null, s.initial);
+    await run.decide({ oldData: s.initial, oldTest: s.test, newData: s.new });
     run.championRow('champion', 'champion (no update)');
     await run.update('ft_head', 'fine-tune head-only', (m) =>
       fineTune(m, s.new, run.opts('ft_head')),
@@ -147,7 +199,12 @@ export async function scenarioA(ctx: RunContext): Promise<ScenarioRun> {
   } finally {
     model.dispose();
   }
-  return { id: 'A', ...SCENARIO_TITLES.A, rows: run.rows };
+  return {
+    id: 'A',
+    ...SCENARIO_TITLES.A,
+    rows: run.rows,
+    ...(run.decision ? { decision: run.decision } : {}),
+  };
 }
 
 export async function scenarioB(ctx: RunContext): Promise<ScenarioRun> {
@@ -156,6 +213,13 @@ export async function scenarioB(ctx: RunContext): Promise<ScenarioRun> {
   const run = new ScenarioRunner('B', model, s.shiftedTest, ctx);
   try {
     await run.champion('champion', null, s.originalTrain);
+    // B is scored on the shifted distribution only: it replaces the old one
+    await run.decide({
+      oldData: s.originalTrain,
+      oldTest: s.originalTest,
+      newData: s.shiftedTrain,
+      constraints: { retainPriorPerformance: false },
+    });
     run.championRow('champion', 'champion (no update)');
     await run.update('ft_head', 'fine-tune head-only', (m) =>
       fineTune(m, s.shiftedTrain, run.opts('ft_head')),
@@ -176,7 +240,12 @@ export async function scenarioB(ctx: RunContext): Promise<ScenarioRun> {
   } finally {
     model.dispose();
   }
-  return { id: 'B', ...SCENARIO_TITLES.B, rows: run.rows };
+  return {
+    id: 'B',
+    ...SCENARIO_TITLES.B,
+    rows: run.rows,
+    ...(run.decision ? { decision: run.decision } : {}),
+  };
 }
 
 export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
@@ -187,6 +256,7 @@ export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
   const nNew = s.options.nNewClasses;
   try {
     await run.champion('champion', null, s.originalTrain);
+    await run.decide({ oldData: s.originalTrain, oldTest: s.testOld, newData: s.newTrain });
     await run.update('expand_ft_head', 'expand + head-only (new classes)', (m) =>
       fineTune(m.expandHead(nNew, { seed: ctx.seed }), s.newTrain, run.opts('expand_ft_head')),
     );
@@ -213,7 +283,12 @@ export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
   } finally {
     model.dispose();
   }
-  return { id: 'C', ...SCENARIO_TITLES.C, rows: run.rows };
+  return {
+    id: 'C',
+    ...SCENARIO_TITLES.C,
+    rows: run.rows,
+    ...(run.decision ? { decision: run.decision } : {}),
+  };
 }
 
 export async function scenarioD(ctx: RunContext): Promise<ScenarioRun> {
@@ -222,6 +297,13 @@ export async function scenarioD(ctx: RunContext): Promise<ScenarioRun> {
   const run = new ScenarioRunner('D', model, s.targetTest, ctx);
   try {
     await run.champion('source', null, s.sourceTrain);
+    // D is scored on the target domain only: it replaces the source
+    await run.decide({
+      oldData: s.sourceTrain,
+      oldTest: s.sourceTest,
+      newData: s.targetTrain,
+      constraints: { retainPriorPerformance: false },
+    });
     run.championRow('source', 'source model (no FT)');
     await run.update('ft_head', 'fine-tune head-only', (m) =>
       fineTune(m, s.targetTrain, run.opts('ft_head')),
@@ -235,7 +317,12 @@ export async function scenarioD(ctx: RunContext): Promise<ScenarioRun> {
   } finally {
     model.dispose();
   }
-  return { id: 'D', ...SCENARIO_TITLES.D, rows: run.rows };
+  return {
+    id: 'D',
+    ...SCENARIO_TITLES.D,
+    rows: run.rows,
+    ...(run.decision ? { decision: run.decision } : {}),
+  };
 }
 
 export const SCENARIOS: Record<ScenarioId, (ctx: RunContext) => Promise<ScenarioRun>> = {
@@ -248,4 +335,32 @@ export const SCENARIOS: Record<ScenarioId, (ctx: RunContext) => Promise<Scenario
 /** Rows each scenario produces, for progress bars. */
 export function rowCount(id: ScenarioId): number {
   return { A: 8, B: 6, C: 5, D: 5 }[id];
+}
+
+/** The strategy each row ran (the champion / source rows ran none). */
+export const ROW_STRATEGY: Record<string, StrategyId> = {
+  ft_head: 'fine_tune_head_only',
+  expand_ft_head: 'fine_tune_head_only',
+  ft_full: 'fine_tune_full_network',
+  expand_ft_full: 'fine_tune_full_network',
+  rt_warm_new: 'retrain_warm_new_only',
+  rt_warm_combined: 'retrain_warm_combined',
+  rt_cold_combined: 'retrain_cold_combined',
+  scratch: 'train_from_scratch',
+};
+
+/**
+ * The measured winner: the cheapest strategy whose accuracy is within `tolerance` of the
+ * best strategy's (cost order from the CostModel).
+ */
+export function measuredWinner(
+  rows: readonly Row[],
+  tolerance = 0.01,
+): { strategy: StrategyId; accuracy: number; best: number } {
+  const candidates = rows.filter((r) => ROW_STRATEGY[r.id] !== undefined);
+  const best = Math.max(...candidates.map((r) => r.accuracy));
+  const close = candidates.filter((r) => r.accuracy >= best - tolerance - 1e-12);
+  const byCost = (r: Row) => STRATEGIES_BY_COST.indexOf(ROW_STRATEGY[r.id] as StrategyId);
+  const winner = close.sort((a, b) => byCost(a) - byCost(b))[0] as Row;
+  return { strategy: ROW_STRATEGY[winner.id] as StrategyId, accuracy: winner.accuracy, best };
 }

@@ -13,11 +13,12 @@ export interface Job {
   scenario: ScenarioId;
   seed: number;
   config: ScenarioConfig;
+  validateDecisions?: boolean;
 }
 
 export type WorkerMessage =
   | { type: 'row'; scenario: ScenarioId; rowId: string; seed: number }
-  | { type: 'done'; index: number; rows: import('./scenarios').Row[] }
+  | { type: 'done'; index: number; run: import('./scenarios').ScenarioRun }
   | { type: 'error'; index: number; message: string };
 
 const port = parentPort;
@@ -33,6 +34,7 @@ if (port) {
       const run = await SCENARIOS[job.scenario]({
         seed: job.seed,
         config: job.config,
+        validateDecisions: job.validateDecisions ?? false,
         onRow: (scenario, rowId) =>
           port.postMessage({
             type: 'row',
@@ -41,7 +43,7 @@ if (port) {
             seed: job.seed,
           } satisfies WorkerMessage),
       });
-      port.postMessage({ type: 'done', index: job.index, rows: run.rows } satisfies WorkerMessage);
+      port.postMessage({ type: 'done', index: job.index, run } satisfies WorkerMessage);
     } catch (e) {
       port.postMessage({
         type: 'error',

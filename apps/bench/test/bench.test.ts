@@ -129,6 +129,7 @@ describe('the command line', () => {
       '--json',
       out,
       '--no-progress',
+      '--validate-decisions',
     ]);
     expect(stdout).toMatch(/Scenario B — distribution shift/);
     expect(stdout).toMatch(/fine-tune head-only\s+0\.\d{4}±0\.\d{4}/);
@@ -141,6 +142,15 @@ describe('the command line', () => {
       sd: { accuracy: expect.any(Number) },
     });
     expect(json.costModel).toHaveLength(6);
+    expect(stdout).toMatch(/Decisions checked against outcomes/);
+    expect(json.decisionValidation).toHaveLength(1);
+    expect(json.decisionValidation[0]).toMatchObject({
+      scenario: 'B',
+      recommended: expect.any(String),
+      measuredWinner: expect.any(String),
+      agreeBySeed: [expect.any(Boolean), expect.any(Boolean)],
+      signals: { nNewSamples: 500, nHistoricalSamples: 1000, retainPriorPerformance: false },
+    });
     expect(typeof json.totalRuntimeS).toBe('number');
   });
 

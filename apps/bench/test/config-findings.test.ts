@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, checkFindings, defaultConfig, type Row, resolveConfig } from '../src/index';
+import {
+  aggregate,
+  checkFindings,
+  defaultConfig,
+  measuredWinner,
+  type Row,
+  resolveConfig,
+} from '../src/index';
 
 describe('bench config', () => {
   it('defaults are the reference hyper-parameters', () => {
@@ -107,5 +114,32 @@ describe('findings', () => {
       },
     };
     expect(checkFindings({ scenarios }).map((x) => x.holds)).toEqual([true, false, false]);
+  });
+});
+
+describe('measuredWinner', () => {
+  const row = (id: string, accuracy: number): Row => ({
+    id,
+    label: id,
+    accuracy,
+    macroF1: accuracy,
+    ece: 0,
+    trainS: 0,
+  });
+
+  it('is the cheapest strategy within one point of the best; the champion row is no strategy', () => {
+    const rows = [
+      row('champion', 0.99),
+      row('ft_head', 0.97),
+      row('ft_full', 0.98),
+      row('rt_cold_combined', 0.985),
+    ];
+    // best 0.985: within one point are ft_full (0.98) and cold (0.985); full fine-tuning is cheaper
+    expect(measuredWinner(rows)).toEqual({
+      strategy: 'fine_tune_full_network',
+      accuracy: 0.98,
+      best: 0.985,
+    });
+    expect(measuredWinner(rows, 0.016).strategy).toBe('fine_tune_head_only');
   });
 });

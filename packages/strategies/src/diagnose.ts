@@ -25,6 +25,8 @@ export interface DiagnoseOptions {
    * optimistic.
    */
   oldData?: Dataset;
+  /** A held-out sample of the old distribution for the champion's accuracy (default: oldData). */
+  oldTest?: Dataset;
   /** Passed through to the engine: what the organisation allows. */
   constraints?: DecisionInput['constraints'];
   /** Whether the new data is a different task (not measurable from the data). */
@@ -88,7 +90,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
 
   let severity: DriftSeverity = 'none';
   if (oldData) {
-    evidence.accuracyOnOldData = evaluate(champion, oldData).accuracy;
+    evidence.accuracyOnOldData = evaluate(champion, opts.oldTest ?? oldData).accuracy;
     evidence.accuracyDrop = evidence.accuracyOnOldData - accuracyOnNewData;
     evidence.severityFromAccuracy = severityFromAccuracyDrop(evidence.accuracyDrop, thresholds);
     severity = evidence.severityFromAccuracy;
