@@ -72,57 +72,59 @@ export function evaluationGate(
   ] as const) {
     if (!(t[key] >= 0)) throw new RangeError(`thresholds.${key}: must be >= 0, got ${t[key]}`);
   }
-  const checks: GateCheck[] = [];
-  const missing = (gate: GateCheck['gate'], limit: number, metric: string): void => {
-    checks.push({
-      gate,
-      status: t.requireAll ? 'failed' : 'skipped',
-      limit,
-      message: `${metric} missing on ${challenger[metric] === undefined ? 'challenger' : 'champion'}`,
-    });
-  };
-
-  if (challenger.newTaskAccuracy === undefined || champion.newTaskAccuracy === undefined) {
-    missing('new-task-accuracy', t.maxNewTaskAccuracyDrop, 'newTaskAccuracy');
-  } else {
-    const drop = champion.newTaskAccuracy - challenger.newTaskAccuracy;
-    const ok = drop <= t.maxNewTaskAccuracyDrop + EPS;
-    checks.push({
+  const f4 = (x: number) => x.toFixed(4);
+  // Each gate: the metric it reads, how far the challenger fell behind, the limit, the story.
+  const gates: {
+    gate: GateCheck['gate'];
+    metric: 'newTaskAccuracy' | 'oldTaskAccuracy' | 'backwardTransfer';
+    limit: number;
+    loss: (challenger: number, champion: number) => number;
+    message: (challenger: number, champion: number, loss: number) => string;
+  }[] = [
+    {
       gate: 'new-task-accuracy',
-      status: ok ? 'passed' : 'failed',
-      value: drop,
+      metric: 'newTaskAccuracy',
       limit: t.maxNewTaskAccuracyDrop,
-      message: `new-task accuracy ${challenger.newTaskAccuracy.toFixed(4)} vs champion ${champion.newTaskAccuracy.toFixed(4)} (drop ${drop.toFixed(4)}, limit ${t.maxNewTaskAccuracyDrop})`,
-    });
-  }
-
-  if (challenger.oldTaskAccuracy === undefined || champion.oldTaskAccuracy === undefined) {
-    missing('forgetting', t.maxForgetting, 'oldTaskAccuracy');
-  } else {
-    const f = forgetting(champion.oldTaskAccuracy, challenger.oldTaskAccuracy);
-    const ok = f <= t.maxForgetting + EPS;
-    checks.push({
+      loss: (ch, cp) => cp - ch,
+      message: (ch, cp, d) =>
+        `new-task accuracy ${f4(ch)} vs champion ${f4(cp)} (drop ${f4(d)}, limit ${t.maxNewTaskAccuracyDrop})`,
+    },
+    {
       gate: 'forgetting',
-      status: ok ? 'passed' : 'failed',
-      value: f,
+      metric: 'oldTaskAccuracy',
       limit: t.maxForgetting,
-      message: `forgetting ${f.toFixed(4)} on the old task (limit ${t.maxForgetting})`,
-    });
-  }
-
-  if (challenger.backwardTransfer === undefined || champion.backwardTransfer === undefined) {
-    missing('backward-transfer', t.maxBackwardTransferDrop, 'backwardTransfer');
-  } else {
-    const drop = champion.backwardTransfer - challenger.backwardTransfer;
-    const ok = drop <= t.maxBackwardTransferDrop + EPS;
-    checks.push({
+      loss: (ch, cp) => forgetting(cp, ch),
+      message: (_ch, _cp, f) => `forgetting ${f4(f)} on the old task (limit ${t.maxForgetting})`,
+    },
+    {
       gate: 'backward-transfer',
-      status: ok ? 'passed' : 'failed',
-      value: drop,
+      metric: 'backwardTransfer',
       limit: t.maxBackwardTransferDrop,
-      message: `backward transfer ${challenger.backwardTransfer.toFixed(4)} vs champion ${champion.backwardTransfer.toFixed(4)} (fell ${drop.toFixed(4)}, limit ${t.maxBackwardTransferDrop})`,
-    });
-  }
+      loss: (ch, cp) => cp - ch,
+      message: (ch, cp, d) =>
+        `backward transfer ${f4(ch)} vs champion ${f4(cp)} (fell ${f4(d)}, limit ${t.maxBackwardTransferDrop})`,
+    },
+  ];
+  const checks: GateCheck[] = gates.map(({ gate, metric, limit, loss, message }) => {
+    const ch = challenger[metric];
+    const cp = champion[metric];
+    if (ch === undefined || cp === undefined) {
+      return {
+        gate,
+        status: t.requireAll ? 'failed' : 'skipped',
+        limit,
+        message: `${metric} missing on ${ch === undefined ? 'challenger' : 'champion'}`,
+      };
+    }
+    const value = loss(ch, cp);
+    return {
+      gate,
+      status: value <= limit + EPS ? 'passed' : 'failed',
+      value,
+      limit,
+      message: message(ch, cp, value),
+    };
+  });
 
   const failed = checks.filter((c) => c.status === 'failed').map((c) => c.gate);
   return { passed: failed.length === 0, checks, failed };
