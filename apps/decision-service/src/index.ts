@@ -1,0 +1,1 @@
+export { buildService, type ServiceOptions } from './app';
