@@ -90,7 +90,7 @@ export function formatDecisionValidation(result: BenchResult): string {
       `${c.agree ? 'yes' : 'NO'}${seeds}`,
     ];
   });
-  return `Decisions checked against outcomes (measured winner: cheapest strategy within 1 point of the best)\n${table(
+  return `Decisions checked against outcomes (measured winner: fewest parameter updates within 1 point of the best)\n${table(
     ['scenario', 'measured signals', 'recommended', 'measured winner', 'agree'],
     rows,
   )}`;

@@ -19,9 +19,9 @@ export {
 } from './run';
 export {
   measuredWinner,
-  ROW_STRATEGY,
   type Row,
   rowCount,
   SCENARIOS,
   type ScenarioDecision,
+  strategyRun,
 } from './scenarios';

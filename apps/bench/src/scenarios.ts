@@ -29,6 +29,10 @@ export interface Row {
   trainS: number;
   oldClassAccuracy?: number;
   newClassAccuracy?: number;
+  /** The strategy this row's computation is (see `strategyRun`); absent on champion rows. */
+  strategy?: StrategyId;
+  /** Parameter updates it ran: trainable parameters × training examples × epochs. */
+  compute?: number;
 }
 
 /** What the engine recommended from this scenario's raw data, right after the champion. */
@@ -84,6 +88,8 @@ class ScenarioRunner {
     readonly model: TrunkHeadModel,
     readonly test: Dataset,
     readonly ctx: RunContext,
+    /** Examples in the scenario's new data: more than this in a run means old + new. */
+    readonly nNew: number,
     readonly classes: { oldClasses?: number[]; newClasses?: number[] } = {},
   ) {}
 
@@ -121,6 +127,10 @@ class ScenarioRunner {
     };
     if (rep.oldClassAccuracy !== undefined) row.oldClassAccuracy = rep.oldClassAccuracy;
     if (rep.newClassAccuracy !== undefined) row.newClassAccuracy = rep.newClassAccuracy;
+    if (r && rowId !== 'champion' && rowId !== 'source') {
+      row.strategy = strategyRun(r, this.nNew);
+      row.compute = r.paramsTrained * r.samples * r.epochs;
+    }
     this.rows.push(row);
     this.ctx.onRow?.(this.id, rowId);
   }
@@ -165,7 +175,7 @@ function mlp(ctx: RunContext, inputDim: number, outputDim: number): TrunkHeadMod
 export async function scenarioA(ctx: RunContext): Promise<ScenarioRun> {
   const s = newDataScenario({ ...ctx.config.data, seed: ctx.seed });
   const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('A', model, s.test, ctx);
+  const run = new ScenarioRunner('A', model, s.test, ctx, s.new.nRows);
   try {
     await run.champion('champion', null, s.initial);
     await run.decide({ oldData: s.initial, oldTest: s.test, newData: s.new });
@@ -210,7 +220,7 @@ export async function scenarioA(ctx: RunContext): Promise<ScenarioRun> {
 export async function scenarioB(ctx: RunContext): Promise<ScenarioRun> {
   const s = distributionShiftScenario({ ...ctx.config.data, seed: ctx.seed });
   const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('B', model, s.shiftedTest, ctx);
+  const run = new ScenarioRunner('B', model, s.shiftedTest, ctx, s.shiftedTrain.nRows);
   try {
     await run.champion('champion', null, s.originalTrain);
     // B is scored on the shifted distribution only: it replaces the old one
@@ -252,7 +262,7 @@ export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
   const s = newClassScenario({ ...ctx.config.data, seed: ctx.seed });
   const model = mlp(ctx, s.options.nFeatures, s.options.nOldClasses);
   const classes = { oldClasses: s.oldClasses, newClasses: s.newClasses };
-  const run = new ScenarioRunner('C', model, s.testAll, ctx, classes);
+  const run = new ScenarioRunner('C', model, s.testAll, ctx, s.newTrain.nRows, classes);
   const nNew = s.options.nNewClasses;
   try {
     await run.champion('champion', null, s.originalTrain);
@@ -294,7 +304,7 @@ export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
 export async function scenarioD(ctx: RunContext): Promise<ScenarioRun> {
   const s = domainTransferScenario({ ...ctx.config.data, seed: ctx.seed });
   const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('D', model, s.targetTest, ctx);
+  const run = new ScenarioRunner('D', model, s.targetTest, ctx, s.targetTrain.nRows);
   try {
     await run.champion('source', null, s.sourceTrain);
     // D is scored on the target domain only: it replaces the source
@@ -337,30 +347,32 @@ export function rowCount(id: ScenarioId): number {
   return { A: 8, B: 6, C: 5, D: 5 }[id];
 }
 
-/** The strategy each row ran (the champion / source rows ran none). */
-export const ROW_STRATEGY: Record<string, StrategyId> = {
-  ft_head: 'fine_tune_head_only',
-  expand_ft_head: 'fine_tune_head_only',
-  ft_full: 'fine_tune_full_network',
-  expand_ft_full: 'fine_tune_full_network',
-  rt_warm_new: 'retrain_warm_new_only',
-  rt_warm_combined: 'retrain_warm_combined',
-  rt_cold_combined: 'retrain_cold_combined',
-  scratch: 'train_from_scratch',
-};
+/**
+ * The strategy a run's computation is, whichever function was called: whole-network training
+ * from the champion's weights on old + new data *is* warm combined retraining (the CostModel
+ * prices it so), even when it was started as "expand + full fine-tune on the combined data".
+ * Everything else is what the function reported.
+ */
+export function strategyRun(r: UpdateResult, nNewSamples: number): StrategyId {
+  if (r.warmStart && !r.trunkFrozen && r.samples > nNewSamples) return 'retrain_warm_combined';
+  return r.strategy;
+}
 
 /**
- * The measured winner: the cheapest strategy whose accuracy is within `tolerance` of the
- * best strategy's (cost order from the CostModel).
+ * The measured winner: among the strategies whose accuracy is within `tolerance` of the best,
+ * the one that ran the fewest parameter updates (ties broken by the CostModel's order).
  */
 export function measuredWinner(
   rows: readonly Row[],
   tolerance = 0.01,
 ): { strategy: StrategyId; accuracy: number; best: number } {
-  const candidates = rows.filter((r) => ROW_STRATEGY[r.id] !== undefined);
+  const candidates = rows.filter((r) => r.strategy !== undefined);
+  if (candidates.length === 0) throw new Error('measuredWinner: no row ran a strategy');
   const best = Math.max(...candidates.map((r) => r.accuracy));
   const close = candidates.filter((r) => r.accuracy >= best - tolerance - 1e-12);
-  const byCost = (r: Row) => STRATEGIES_BY_COST.indexOf(ROW_STRATEGY[r.id] as StrategyId);
-  const winner = close.sort((a, b) => byCost(a) - byCost(b))[0] as Row;
-  return { strategy: ROW_STRATEGY[winner.id] as StrategyId, accuracy: winner.accuracy, best };
+  const order = (r: Row) => STRATEGIES_BY_COST.indexOf(r.strategy as StrategyId);
+  const winner = close.sort(
+    (a, b) => (a.compute ?? Infinity) - (b.compute ?? Infinity) || order(a) - order(b),
+  )[0] as Row;
+  return { strategy: winner.strategy as StrategyId, accuracy: winner.accuracy, best };
 }

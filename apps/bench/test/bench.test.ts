@@ -154,6 +154,21 @@ describe('the command line', () => {
     expect(typeof json.totalRuntimeS).toBe('number');
   });
 
+  it('names each row by the computation it ran, and C recommends its measured winner', async () => {
+    const result = await runBench({ scenarios: ['C'], validateDecisions: true });
+    const rows = result.scenarios.C!.rows;
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    // expand + full FT on old + new from the champion's weights is warm combined retraining
+    expect(byId['expand_ft_full']!.strategy).toBe('retrain_warm_combined');
+    expect(byId['expand_ft_full']!.compute).toBe(byId['rt_warm_combined']!.compute);
+    expect(byId['expand_ft_head']).toMatchObject({ strategy: 'fine_tune_head_only' });
+    // head-only updates the head alone: far fewer parameter updates than the whole network
+    expect(byId['expand_ft_head']!.compute!).toBeLessThan(byId['rt_warm_combined']!.compute! / 10);
+    const check = result.decisionValidation![0]!;
+    expect(check.signals.nNewClasses).toBe(2);
+    expect(check.recommended).toBe(check.measuredWinner);
+  });
+
   it('bad flags and bad config exit 1 with the reason', async () => {
     await expect(run(process.execPath, [cli, '--scenario', 'Q'])).rejects.toMatchObject({
       code: 1,

@@ -1,3 +1,5 @@
+import type { StrategyId } from '@rvft/decision';
+import type { UpdateResult } from '@rvft/strategies';
 import { describe, expect, it } from 'vitest';
 import {
   aggregate,
@@ -6,6 +8,7 @@ import {
   measuredWinner,
   type Row,
   resolveConfig,
+  strategyRun,
 } from '../src/index';
 
 describe('bench config', () => {
@@ -118,28 +121,60 @@ describe('findings', () => {
 });
 
 describe('measuredWinner', () => {
-  const row = (id: string, accuracy: number): Row => ({
+  const row = (id: string, accuracy: number, strategy?: StrategyId, compute?: number): Row => ({
     id,
     label: id,
     accuracy,
     macroF1: accuracy,
     ece: 0,
     trainS: 0,
+    ...(strategy ? { strategy } : {}),
+    ...(compute !== undefined ? { compute } : {}),
   });
 
-  it('is the cheapest strategy within one point of the best; the champion row is no strategy', () => {
+  it('is the least compute within one point of the best; the champion row is no strategy', () => {
     const rows = [
       row('champion', 0.99),
-      row('ft_head', 0.97),
-      row('ft_full', 0.98),
-      row('rt_cold_combined', 0.985),
+      row('ft_head', 0.97, 'fine_tune_head_only', 10),
+      row('ft_full', 0.98, 'fine_tune_full_network', 500),
+      row('rt_cold_combined', 0.985, 'retrain_cold_combined', 2000),
     ];
-    // best 0.985: within one point are ft_full (0.98) and cold (0.985); full fine-tuning is cheaper
+    // best 0.985: within one point are ft_full (0.98) and cold (0.985); full fine-tuning ran less
     expect(measuredWinner(rows)).toEqual({
       strategy: 'fine_tune_full_network',
       accuracy: 0.98,
       best: 0.985,
     });
     expect(measuredWinner(rows, 0.016).strategy).toBe('fine_tune_head_only');
+  });
+
+  it('breaks a tie in compute by the CostModel order', () => {
+    const rows = [
+      row('ft_full', 0.9, 'fine_tune_full_network', 500),
+      row('rt_warm_new', 0.9, 'retrain_warm_new_only', 500),
+    ];
+    expect(measuredWinner(rows).strategy).toBe('retrain_warm_new_only');
+  });
+});
+
+describe('strategyRun', () => {
+  const ran = (o: Partial<UpdateResult>): UpdateResult =>
+    ({
+      strategy: 'fine_tune_full_network',
+      warmStart: true,
+      trunkFrozen: false,
+      samples: 500,
+      ...o,
+    }) as UpdateResult;
+
+  it('calls warm whole-network training on old + new data warm combined retraining', () => {
+    expect(strategyRun(ran({ samples: 1500 }), 500)).toBe('retrain_warm_combined');
+    expect(strategyRun(ran({ samples: 500 }), 500)).toBe('fine_tune_full_network');
+    expect(
+      strategyRun(ran({ strategy: 'fine_tune_head_only', trunkFrozen: true, samples: 1500 }), 500),
+    ).toBe('fine_tune_head_only');
+    expect(
+      strategyRun(ran({ strategy: 'retrain_cold_combined', warmStart: false, samples: 1500 }), 500),
+    ).toBe('retrain_cold_combined');
   });
 });

@@ -12,6 +12,19 @@ export interface TableOptions {
    * label values become classes sorted by name.
    */
   classNames?: readonly string[];
+  /**
+   * A label not in `classNames`: `'error'` (default) refuses it; `'append'` adds it as a new
+   * class after the known ones (sorted numerically when every new label is an integer, else
+   * by name), so a model's existing outputs keep their meaning when new classes arrive.
+   */
+  unknownClasses?: 'error' | 'append';
+}
+
+/** New labels in a stable order: numerically when all are integers, else by name. */
+function sortLabels(labels: Iterable<string>): string[] {
+  const out = [...new Set(labels)];
+  if (out.every((l) => /^\d+$/.test(l))) return out.sort((a, b) => Number(a) - Number(b));
+  return out.sort();
 }
 
 interface RawRow {
@@ -75,7 +88,11 @@ function fromRows(
       labels[i] = Number(l);
     });
   } else {
-    classNames ??= [...new Set(rawLabels)].sort();
+    if (!classNames) classNames = sortLabels(rawLabels);
+    else if (opts.unknownClasses === 'append') {
+      const known = new Set(classNames);
+      classNames = [...classNames, ...sortLabels(rawLabels.filter((l) => !known.has(l)))];
+    }
     const index = new Map(classNames.map((c, k) => [c, k]));
     rawLabels.forEach((l, i) => {
       const k = index.get(l);

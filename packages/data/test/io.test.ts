@@ -29,6 +29,25 @@ describe('CSV', () => {
     );
   });
 
+  it('appends unknown classes after the known ones when asked, keeping known indices', () => {
+    const text = 'a,y\n1,dog\n2,fox\n3,cat\n4,ant\n';
+    const ds = parseCsv(text, {
+      labelColumn: 'y',
+      classNames: ['dog', 'cat'],
+      unknownClasses: 'append',
+    });
+    expect(ds.classNames).toEqual(['dog', 'cat', 'ant', 'fox']);
+    expect([...ds.labels]).toEqual([0, 3, 1, 2]);
+    // integer labels: new ones in numeric order, not '10' before '9'
+    const ints = parseCsv('a,y\n1,10\n2,9\n3,0\n', {
+      labelColumn: 'y',
+      classNames: ['0', '1'],
+      unknownClasses: 'append',
+    });
+    expect(ints.classNames).toEqual(['0', '1', '9', '10']);
+    expect([...ints.labels]).toEqual([3, 2, 0]);
+  });
+
   it('selects feature columns', () => {
     const ds = parseCsv('a,b,c,y\n1,2,3,0\n', { labelColumn: 'y', featureColumns: ['c', 'a'] });
     expect([...ds.features]).toEqual([3, 1]);

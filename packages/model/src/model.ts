@@ -89,6 +89,12 @@ function assertSingleDenseHead(head: tfl.LayersModel, what: string): tfl.layers.
   return last;
 }
 
+// tfjs-layers names new layers from a process-wide counter, so a head built after loading a
+// saved model can be auto-named like one of the loaded trunk's layers ("dense_Dense2") — and a
+// model holding two weights of one name saves but never loads again. Replacement heads get a
+// prefix no auto-name has.
+let headLayers = 0;
+
 function denseHead(
   inputDim: number,
   units: number,
@@ -99,6 +105,7 @@ function denseHead(
     ...(name ? { name } : {}),
     layers: [
       tfl.layers.dense({
+        name: `rvft_head_dense_${++headLayers}`,
         units,
         inputShape: [inputDim],
         useBias,

@@ -134,6 +134,34 @@ describe('clone', () => {
   });
 });
 
+describe('expanded heads survive save and load', () => {
+  it('a loaded model expanded and saved loads again, with unique weight names and old rows kept', async () => {
+    const m = createMlp({ inputDim: 6, hiddenDims: [8, 4], outputDim: 2, seed: 3 });
+    const dir = join(root, 'expand-reload');
+    await saveModel(m, dir);
+    let model = await loadModel(dir);
+    for (let round = 0; round < 3; round++) {
+      const before = model.snapshot().head;
+      model.expandHead(1, { seed: round });
+      const names = [...model.trunk.weights, ...model.head.weights].map((w) => w.name);
+      expect(new Set(names).size).toBe(names.length);
+      await saveModel(model, dir, { overwrite: true });
+      model.dispose();
+      model = await loadModel(dir);
+      expect(model.outputDim).toBe(3 + round);
+      const kernel = model.snapshot().head[0]!;
+      const cols = 3 + round;
+      for (let r = 0; r < 4; r++) {
+        for (let c = 0; c < cols - 1; c++) {
+          expect(kernel.values[r * cols + c]).toBe(before[0]!.values[r * (cols - 1) + c]);
+        }
+      }
+    }
+    model.dispose();
+    m.dispose();
+  });
+});
+
 describe('no leaks across save, load and clone', () => {
   it('numTensors returns to the baseline after every model is disposed', async () => {
     const before = tf.memory().numTensors;

@@ -11,6 +11,7 @@ export {
   AliasName,
   AliasState,
   AuditEntry,
+  DataSchema,
   Lineage,
   ModelName,
   REGISTRY_FORMAT_VERSION,

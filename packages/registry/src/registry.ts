@@ -179,6 +179,7 @@ export class Registry {
           metrics: o.data.metrics,
           tags: o.data.tags,
           lineage: o.data.lineage,
+          ...(o.data.dataSchema ? { dataSchema: o.data.dataSchema } : {}),
           files,
         };
         await atomicWrite(join(tmp, META_JSON), JSON.stringify(meta, null, 2));
@@ -318,7 +319,17 @@ export class Registry {
   async promote(
     name: string,
     challengerVersion: number,
-    opts: { gate?: Partial<GateThresholds>; why?: string } = {},
+    opts: {
+      gate?: Partial<GateThresholds>;
+      why?: string;
+      /**
+       * The champion's metrics measured on the same data as the challenger's (what a fair
+       * gate compares). Default: the metrics recorded when the champion was registered.
+       */
+      championMetrics?: Record<string, number>;
+      /** The challenger's metrics on those same rows. Default: its recorded metrics. */
+      challengerMetrics?: Record<string, number>;
+    } = {},
   ): Promise<PromoteResult> {
     check(Version, challengerVersion, 'challengerVersion');
     return this.locked(name, async () => {
@@ -328,7 +339,11 @@ export class Registry {
       let gate: GateResult | null = null;
       if (from !== null) {
         const champion = await this.meta(name, from);
-        gate = evaluationGate(challenger.metrics, champion.metrics, opts.gate);
+        gate = evaluationGate(
+          opts.challengerMetrics ?? challenger.metrics,
+          opts.championMetrics ?? champion.metrics,
+          opts.gate,
+        );
         if (!gate.passed) {
           await this.audit(name, {
             action: 'promote-refused',

@@ -40,10 +40,24 @@ export const Lineage = z.strictObject({
 });
 export type Lineage = z.infer<typeof Lineage>;
 
+/**
+ * What a model reads and what it answers, so data loaded later lines up with it: the
+ * feature columns in input order, the label column, and the class name of every output.
+ */
+export const DataSchema = z.strictObject({
+  labelColumn: z.string().min(1, 'must not be empty'),
+  featureNames: z
+    .array(z.string().min(1, 'must not be empty'))
+    .min(1, 'must name at least one feature'),
+  classNames: z.array(z.string()).min(1, 'must name at least one class'),
+});
+export type DataSchema = z.infer<typeof DataSchema>;
+
 export const RegisterOptions = z.strictObject({
   metrics: z.record(z.string(), z.number()).default({}),
   lineage: Lineage.default({}),
   tags: z.record(z.string(), z.string()).default({}),
+  dataSchema: DataSchema.optional(),
 });
 export type RegisterOptions = z.input<typeof RegisterOptions>;
 
@@ -60,6 +74,8 @@ export const VersionMeta = z.strictObject({
   metrics: z.record(z.string(), z.number()),
   tags: z.record(z.string(), z.string()),
   lineage: Lineage,
+  /** Absent on versions registered without one. */
+  dataSchema: DataSchema.optional(),
   /** sha256 of every artifact file, checked at load. */
   files: z.record(z.string(), sha256),
 });

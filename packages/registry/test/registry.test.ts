@@ -60,6 +60,24 @@ describe('register and load', () => {
     m.dispose();
   });
 
+  it('keeps a data schema with a version and refuses a malformed one by field', async () => {
+    const reg = await openRegistry(join(root, 'schema'));
+    const m = mlp(1, 3);
+    const dataSchema = {
+      labelColumn: 'species',
+      featureNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'],
+      classNames: ['setosa', 'versicolor', 'virginica'],
+    };
+    const v = await reg.register('iris', m, { dataSchema });
+    expect((await reg.meta('iris', v)).dataSchema).toEqual(dataSchema);
+    expect((await reg.meta('iris', await reg.register('iris', m))).dataSchema).toBeUndefined();
+    await expect(
+      reg.register('iris', m, { dataSchema: { ...dataSchema, featureNames: [] } }),
+    ).rejects.toThrow(/dataSchema.featureNames: must name at least one feature/);
+    expect(await reg.versions('iris')).toEqual([1, 2]);
+    m.dispose();
+  });
+
   it('names and aliases cannot escape the registry', async () => {
     const reg = await openRegistry(join(root, 'names'));
     const m = mlp(1);
@@ -129,6 +147,24 @@ describe('aliases, promotion and rollback', () => {
     expect(refused.promoted).toBe(false);
     expect(refused.gate!.failed).toEqual(['new-task-accuracy', 'forgetting']);
     expect((await reg.aliasState('m')).aliases['champion']).toBe(2);
+    // measured on today's data, the champion did as badly as v3: the gate compares like with like
+    expect(
+      (
+        await reg.promote('m', v3, {
+          championMetrics: { newTaskAccuracy: 0.81, oldTaskAccuracy: 0.72 },
+        })
+      ).gate!.passed,
+    ).toBe(true);
+    await reg.rollback('m', 'undo the like-for-like promotion');
+    // and both measured afresh: the recorded v3 metrics are not read
+    expect(
+      (
+        await reg.promote('m', v3, {
+          championMetrics: { newTaskAccuracy: 0.9, oldTaskAccuracy: 0.9 },
+          challengerMetrics: { newTaskAccuracy: 0.91, oldTaskAccuracy: 0.84 },
+        })
+      ).gate!.failed,
+    ).toEqual(['forgetting']);
     // a looser gate lets it through
     expect(
       (await reg.promote('m', v3, { gate: { maxNewTaskAccuracyDrop: 0.2, maxForgetting: 0.3 } }))
@@ -154,6 +190,9 @@ describe('aliases, promotion and rollback', () => {
       'promote-refused',
       'promote',
       'rollback',
+      'promote-refused',
+      'promote',
+      'rollback',
       'rollback',
       'set-alias',
     ]);
@@ -163,7 +202,7 @@ describe('aliases, promotion and rollback', () => {
       to: 3,
       failedGates: ['new-task-accuracy', 'forgetting'],
     });
-    expect(log[7]).toMatchObject({ action: 'rollback', from: 3, to: 2, why: 'bad in production' });
+    expect(log[10]).toMatchObject({ action: 'rollback', from: 3, to: 2, why: 'bad in production' });
     const history = await reg.history('m');
     expect(history.map((h) => [h.version, h.aliases])).toEqual([
       [1, ['champion']],

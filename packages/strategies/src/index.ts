@@ -1,3 +1,4 @@
+export { type ApplyStrategyOptions, applyStrategy } from './apply';
 export {
   type DiagnoseOptions,
   type Diagnosis,

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+import { useBestBackend } from '@rvft/model';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { benchCommand } from './commands/bench';
+import { decideCommand } from './commands/decide';
+import { diagnoseCommand } from './commands/diagnose';
+import {
+  registryHistory,
+  registryList,
+  registryPromote,
+  registryRollback,
+} from './commands/registry';
+import { trainCommand } from './commands/train';
+import { updateCommand } from './commands/update';
+import { ExitCode, isInputError } from './errors';
+
+const positiveInt = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name} must be a whole number >= 1`);
+  return n;
+};
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${name} must be a number > 0`);
+  return n;
+};
+const fraction = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must be strictly between 0 and 1`);
+  return n;
+};
+const unit = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be between 0 and 1`);
+  return n;
+};
+const integer = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
+  return n;
+};
+const hiddenDims = (v: string) => {
+  const dims = v.split(',').map(Number);
+  if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new InvalidArgumentError('hidden must be layer widths like 128,64');
+  }
+  return dims;
+};
+
+let exitCode: number = ExitCode.Ok;
+// Only the commands that train or load a model pay for choosing a TensorFlow.js backend.
+const withBackend =
+  <A extends unknown[]>(fn: (...args: A) => Promise<unknown>) =>
+  async (...args: A) => {
+    await useBestBackend();
+    const code = await fn(...args);
+    exitCode = typeof code === 'number' ? code : ExitCode.Ok;
+  };
+
+const program = new Command()
+  .name('rvft')
+  .description(
+    'Retrain vs fine-tune: measure the signals, decide, run the update, and promote it only through the evaluation gate.',
+  )
+  .version('0.1.0')
+  .enablePositionalOptions()
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+const championOptions = (c: Command) =>
+  c
+    .requiredOption(
+      '--champion <ref>',
+      'the model in use: <registry dir>:<name>[@alias|@version] (default alias: champion)',
+    )
+    .requiredOption('--new <file>', 'the new labelled data (CSV, or JSON Lines by .jsonl)')
+    .option('--old <file>', 'data from the distribution the champion serves (its history)')
+    .option('--label <column>', 'the label column (default: the one the champion was trained with)')
+    .option('--replaces-old', 'the new distribution replaces the old one: forgetting it is allowed')
+    .option(
+      '--holdout <fraction>',
+      'share of each file held out for evaluation, stratified',
+      fraction('holdout'),
+      0.2,
+    )
+    .option('--seed <n>', 'seed for the split, batch order and probes', integer, 42)
+    .option('--json', 'machine-readable output on stdout');
+
+program
+  .command('decide')
+  .description('Decide from signals you measured: a JSON file (or stdin) → the recommendation')
+  .argument('[file]', 'signals JSON; omit or "-" to read stdin')
+  .option('--json', 'the full decision as JSON')
+  .addHelpText(
+    'after',
+    '\nExample signals: {"data":{"nNewSamples":500,"nHistoricalSamples":1000},"drift":{"driftDetected":true,"driftSeverity":"moderate"}}\nThe JSON Schema: GET /v1/schema on the decision service, or decisionInputJsonSchema() in @rvft/decision.',
+  )
+  .action(async (file: string | undefined, opts) => {
+    await decideCommand(file, opts);
+  });
+
+championOptions(
+  program
+    .command('diagnose')
+    .description('Measure every signal from the champion and the data files, then recommend'),
+).action(withBackend(diagnoseCommand));
+
+championOptions(
+  program
+    .command('update')
+    .description(
+      'The production loop: diagnose → run the recommended (or --strategy) update → evaluate against the champion on held-out rows → register → promote only if the gate passes',
+    ),
+)
+  .option('--strategy <id>', 'run this strategy instead of the recommended one')
+  .option('--epochs <n>', "epochs (default: the strategy's)", positiveInt('epochs'))
+  .option(
+    '--learning-rate <lr>',
+    "learning rate (default: the strategy's)",
+    positive('learning-rate'),
+  )
+  .option(
+    '--max-new-task-drop <x>',
+    'gate: how far new-data accuracy may fall below the champion (default 0.02)',
+    unit('max-new-task-drop'),
+  )
+  .option(
+    '--max-forgetting <x>',
+    'gate: how far old-data accuracy may fall (default 0.05; 1 with --replaces-old)',
+    unit('max-forgetting'),
+  )
+  .option('--no-promote', 'register the challenger without trying to promote it')
+  .option('--no-progress', 'no progress bar on stderr')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 2 invalid input, 1 failure.',
+  )
+  .action(withBackend(updateCommand));
+
+program
+  .command('train')
+  .description('Train a first model from scratch on a CSV, register it and make it the champion')
+  .requiredOption('--data <file>', 'labelled data (CSV, or JSON Lines by .jsonl)')
+  .requiredOption('--label <column>', 'the label column; every other column is a feature')
+  .requiredOption('--registry <dir>', 'registry directory (created if missing)')
+  .requiredOption('--name <name>', 'model name in the registry')
+  .option('--hidden <widths>', 'hidden layer widths', hiddenDims, [128, 64])
+  .option('--epochs <n>', 'epochs (default 15)', positiveInt('epochs'))
+  .option('--learning-rate <lr>', 'learning rate (default 0.01)', positive('learning-rate'))
+  .option(
+    '--holdout <fraction>',
+    'share held out for the recorded metrics',
+    fraction('holdout'),
+    0.2,
+  )
+  .option('--seed <n>', 'seed for the split, initialisation and batch order', integer, 42)
+  .option('--no-progress', 'no progress bar on stderr')
+  .option('--json', 'machine-readable output')
+  .action(withBackend(trainCommand));
+
+const registry = program.command('registry').description('Inspect and move a model registry');
+registry
+  .command('list')
+  .description('Every model: versions, latest, aliases')
+  .argument('<dir>', 'registry directory')
+  .option('--json', 'as JSON')
+  .action(registryList);
+registry
+  .command('history')
+  .description("A model's versions (metrics, lineage, aliases) and its audit log")
+  .argument('<ref>', '<registry dir>:<name>')
+  .option('--json', 'as JSON')
+  .action(registryHistory);
+registry
+  .command('promote')
+  .description(
+    'Make a version the champion if it passes the evaluation gate against the current one',
+  )
+  .argument('<ref>', '<registry dir>:<name>@<version>')
+  .option('--new <file>', 'evaluation rows of the new data: measure both models on them')
+  .option('--old <file>', 'evaluation rows of the old data (with --new)')
+  .option('--why <text>', 'reason, for the audit log')
+  .option('--json', 'as JSON')
+  .action(async (ref: string, opts) => {
+    await useBestBackend();
+    exitCode = await registryPromote(ref, opts);
+  });
+registry
+  .command('rollback')
+  .description('Move the champion back to the previous one')
+  .argument('<ref>', '<registry dir>:<name>')
+  .option('--why <text>', 'reason, for the audit log')
+  .option('--json', 'as JSON')
+  .action(registryRollback);
+
+program
+  .command('bench')
+  .description('Run the four-scenario benchmark (forwards every argument; try: rvft bench --help)')
+  .argument('[args...]')
+  .helpOption(false)
+  .allowUnknownOption()
+  .passThroughOptions()
+  .action(async (args: string[]) => {
+    exitCode = await benchCommand(args);
+  });
+
+program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+
+try {
+  await program.parseAsync();
+  process.exitCode = exitCode;
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // commander printed the message (or the help) already
+    process.exitCode =
+      e.code === 'commander.helpDisplayed' ||
+      e.code === 'commander.version' ||
+      e.code === 'commander.help'
+        ? ExitCode.Ok
+        : ExitCode.InvalidInput;
+  } else if (isInputError(e)) {
+    console.error(`rvft: ${e.message}`);
+    process.exitCode = ExitCode.InvalidInput;
+  } else {
+    console.error(
+      `rvft: ${e instanceof Error ? (program.opts()['debug'] ? e.stack : e.message) : String(e)}`,
+    );
+    process.exitCode = ExitCode.Failure;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Dataset } from '@rvft/data';
+import type { DecisionInput } from '@rvft/decision';
+import { InputError } from '../errors';
+import type { ChampionData } from './shared';
+
+export interface SplitOptions {
+  /** Share of each file held out for evaluation (stratified by class). */
+  holdout: number;
+  seed: number;
+}
+
+export interface Prepared {
+  newTrain: Dataset;
+  newTest: Dataset;
+  oldTrain?: Dataset;
+  oldTest?: Dataset;
+}
+
+function split(data: Dataset, o: SplitOptions, what: string): { train: Dataset; test: Dataset } {
+  if (data.nRows < 4) throw new InputError(`${what}: needs at least 4 rows, has ${data.nRows}`);
+  const { first, second } = data.split(1 - o.holdout, o.seed, { stratify: true });
+  return { train: first, test: second };
+}
+
+/**
+ * Holds out part of every file, once, so the diagnosis, the challenger and the champion are
+ * all judged on rows none of them trained on — and on the same rows.
+ */
+export function prepare(cd: ChampionData, o: SplitOptions): Prepared {
+  const n = split(cd.newData, o, '--new');
+  const out: Prepared = { newTrain: n.train, newTest: n.test };
+  if (cd.oldData) {
+    const old = split(cd.oldData, o, '--old');
+    out.oldTrain = old.train;
+    out.oldTest = old.test;
+  }
+  return out;
+}
+
+/** The constraints the command line knows: history kept or not, old distribution kept or not. */
+export function constraintsOf(
+  cd: ChampionData,
+  opts: { replacesOld?: boolean },
+): DecisionInput['constraints'] {
+  return {
+    // without --old there is no history to combine with
+    canStoreHistorical: cd.oldData !== undefined,
+    retainPriorPerformance: !opts.replacesOld,
+  };
+}

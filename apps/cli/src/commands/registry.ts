@@ -1,0 +1,128 @@
+import { openRegistry } from '@rvft/registry';
+import { formatRef, parseModelRef } from '../champion-ref';
+import { ExitCode, InputError } from '../errors';
+import { loadForModel } from '../tables';
+import { gateMetrics } from './shared';
+
+const out = (json: boolean | undefined, value: unknown, text: () => string) =>
+  console.log(json ? JSON.stringify(value, null, 2) : text());
+
+/** `rvft registry list <dir>` */
+export async function registryList(dir: string, opts: { json?: boolean }): Promise<void> {
+  const models = await (await openRegistry(dir)).list();
+  out(opts.json, models, () =>
+    models.length === 0
+      ? `${dir}: no models`
+      : models
+          .map(
+            (m) =>
+              `${m.name.padEnd(24)} ${String(m.versions).padStart(3)} versions  latest v${m.latest}  ${Object.entries(
+                m.aliases,
+              )
+                .map(([a, v]) => `${a}=v${v}`)
+                .join(' ')}`,
+          )
+          .join('\n'),
+  );
+}
+
+/** `rvft registry history <dir>:<name>` */
+export async function registryHistory(refText: string, opts: { json?: boolean }): Promise<void> {
+  const ref = parseModelRef(refText, 'model');
+  const reg = await openRegistry(ref.registryDir);
+  const history = await reg.history(ref.name);
+  if (history.length === 0)
+    throw new InputError(`model: '${ref.name}' has no versions in ${ref.registryDir}`);
+  const audit = await reg.auditLog(ref.name);
+  out(opts.json, { versions: history, audit }, () => {
+    const metric = (m: Record<string, number>, k: string) =>
+      m[k] === undefined ? '      -' : (m[k] as number).toFixed(4).padStart(7);
+    return [
+      'version  created                   strategy                  new acc  old acc  aliases',
+      ...history.map(
+        (h) =>
+          `v${String(h.version).padEnd(7)} ${h.createdAt.slice(0, 19).padEnd(25)} ${(h.lineage.strategy ?? '-').padEnd(25)} ${metric(h.metrics, 'newTaskAccuracy')}  ${metric(h.metrics, 'oldTaskAccuracy')}  ${h.aliases.join(',')}`,
+      ),
+      '',
+      'audit log',
+      ...audit.map(
+        (e) =>
+          `  ${e.at.slice(0, 19)}  ${e.action.padEnd(16)} ${e.from ? `v${e.from}` : '-'} → ${e.to ? `v${e.to}` : '-'}  ${e.why}${e.failedGates ? ` (failed: ${e.failedGates.join(', ')})` : ''}`,
+      ),
+    ].join('\n');
+  });
+}
+
+/**
+ * `rvft registry promote <dir>:<name>@<version>`: through the gate. With `--new` (and `--old`)
+ * evaluation files, both models are measured on those rows; without, the gate compares the
+ * metrics recorded at registration, which may come from different data.
+ */
+export async function registryPromote(
+  refText: string,
+  opts: { why?: string; json?: boolean; new?: string; old?: string },
+): Promise<number> {
+  const ref = parseModelRef(refText, 'model');
+  if (!('version' in ref.ref)) {
+    throw new InputError(
+      `model: name the version to promote, e.g. ${ref.registryDir}:${ref.name}@3`,
+    );
+  }
+  if (opts.old && !opts.new) throw new InputError('--old: needs --new as well');
+  const reg = await openRegistry(ref.registryDir);
+  const version = ref.ref.version;
+  let measured:
+    | { championMetrics: Record<string, number>; challengerMetrics: Record<string, number> }
+    | undefined;
+  let note = '';
+  const current = (await reg.aliasState(ref.name)).aliases['champion'];
+  if (opts.new && current !== undefined) {
+    const meta = await reg.meta(ref.name, version);
+    const newTest = await loadForModel(opts.new, meta.dataSchema, undefined, meta.inputDim);
+    const oldTest = opts.old
+      ? await loadForModel(opts.old, meta.dataSchema, undefined, meta.inputDim)
+      : undefined;
+    const [challenger, champion] = [
+      await reg.load(ref.name, { version }),
+      await reg.load(ref.name, { version: current }),
+    ];
+    try {
+      measured = {
+        championMetrics: gateMetrics(champion, newTest, oldTest),
+        challengerMetrics: gateMetrics(challenger, newTest, oldTest),
+      };
+    } finally {
+      challenger.dispose();
+      champion.dispose();
+    }
+    note = ` (both measured on ${opts.new}${opts.old ? ` and ${opts.old}` : ''})`;
+  } else if (current !== undefined) {
+    note = ' (on recorded metrics; pass --new/--old to measure both models on the same rows)';
+  }
+  const res = await reg.promote(ref.name, version, {
+    why: opts.why ?? 'rvft registry promote',
+    ...measured,
+  });
+  out(opts.json, res, () =>
+    res.promoted
+      ? `promoted ${formatRef(ref)}${res.from ? ` (was v${res.from})` : ''}${note}`
+      : `refused ${formatRef(ref)}${note}: ${res.gate?.checks
+          .filter((c) => c.status === 'failed')
+          .map((c) => c.message)
+          .join('; ')}`,
+  );
+  return res.promoted ? ExitCode.Ok : ExitCode.GateRefused;
+}
+
+/** `rvft registry rollback <dir>:<name>` */
+export async function registryRollback(
+  refText: string,
+  opts: { why?: string; json?: boolean },
+): Promise<void> {
+  const ref = parseModelRef(refText, 'model');
+  const res = await (await openRegistry(ref.registryDir)).rollback(
+    ref.name,
+    opts.why ?? 'rvft registry rollback',
+  );
+  out(opts.json, res, () => `${ref.name}: champion rolled back from v${res.from} to v${res.to}`);
+}

@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Dataset, newClassScenario } from '@rvft/data';
+import { describe, expect, it } from 'vitest';
+
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'rvft-cli-'));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `rvft` in its own process; never throws on a non-zero exit. */
+function rvft(args: string[], stdin?: string): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+// A user's own CSVs: three known species, then a new window with two never seen before.
+const SPECIES = ['bird', 'cat', 'dog', 'fox', 'owl'];
+function writeCsv(file: string, ds: Dataset): string {
+  const header = [...Array.from({ length: ds.nFeatures }, (_, j) => `f${j + 1}`), 'species'];
+  const lines = Array.from({ length: ds.nRows }, (_, i) =>
+    [...[...ds.row(i)].map((x) => x.toFixed(5)), SPECIES[ds.labels[i] as number]].join(','),
+  );
+  writeFileSync(join(dir, file), `${[header.join(','), ...lines].join('\n')}\n`);
+  return file;
+}
+const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 150, classSeparation: 1.5 });
+writeCsv('old.csv', zoo.originalTrain);
+writeCsv('new.csv', zoo.newTrain);
+
+describe('rvft --help', () => {
+  it('every command documents itself and exits 0', async () => {
+    const top = await rvft(['--help']);
+    expect(top.code).toBe(0);
+    for (const c of ['decide', 'diagnose', 'update', 'train', 'registry', 'bench']) {
+      expect(top.stdout).toContain(c);
+    }
+    for (const [args, mentions] of [
+      [['decide', '--help'], '--json'],
+      [['diagnose', '--help'], '--champion <ref>'],
+      [['update', '--help'], 'Exit codes'],
+      [['train', '--help'], '--label <column>'],
+      [['registry', 'promote', '--help'], '--new <file>'],
+    ] as const) {
+      const r = await rvft([...args]);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toContain(mentions);
+    }
+  });
+
+  it('an unknown command or option exits 2', async () => {
+    expect((await rvft(['retrian'])).code).toBe(2);
+    const r = await rvft(['train', '--data', 'old.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/required option '--label <column>' not specified/);
+  });
+});
+
+describe('rvft decide', () => {
+  const signals = {
+    data: { nNewSamples: 300, nHistoricalSamples: 1000 },
+    model: { currentAccuracy: 0.94, accuracyOnNewData: 0.72, transferQuality: 0.76 },
+    drift: { driftSeverity: 'moderate' },
+  };
+
+  it('reads a file and prints the report; --json from stdin gives the whole decision', async () => {
+    writeFileSync(join(dir, 'signals.json'), JSON.stringify(signals));
+    const text = await rvft(['decide', 'signals.json']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Recommendation: retrain_warm_combined \(confidence: \w+\)/);
+    const json = await rvft(['decide', '--json'], JSON.stringify(signals));
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.stdout);
+    expect(result.primary.strategy).toBe('retrain_warm_combined');
+    expect(result.primary.rules).toContain('drift-with-history');
+  });
+
+  it('invalid signals exit 2 with every bad field on stderr and nothing on stdout', async () => {
+    const bad = { data: { nNewSamples: -3 }, model: { currentAccuracy: 1.7 }, colour: 'red' };
+    const r = await rvft(['decide', '-'], JSON.stringify(bad));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/data\.nNewSamples: /);
+    expect(r.stderr).toMatch(/model\.currentAccuracy: /);
+    expect(r.stderr).toMatch(/colour: unknown key/);
+    const notJson = await rvft(['decide', '-'], '{"data": ');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/stdin: not valid JSON/);
+    expect((await rvft(['decide', 'missing.json'])).code).toBe(2);
+  });
+});
+
+describe('from a CSV to a promoted update', () => {
+  it('train → diagnose → update (promoted) → a forgetting update refused → rollback → measured promote', async () => {
+    const trained = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'reg',
+      '--name',
+      'zoo',
+      '--json',
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(trained.stdout)).toMatchObject({ name: 'zoo', version: 1, promoted: true });
+
+    // the champion knows bird/cat/dog; the new window is fox and owl only
+    const diag = await rvft([
+      'diagnose',
+      '--champion',
+      'reg:zoo',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+      '--json',
+    ]);
+    expect(diag.code, diag.stderr).toBe(0);
+    const d = JSON.parse(diag.stdout);
+    expect(d.champion).toEqual({ name: 'zoo', version: 1 });
+    expect(d.signals.data).toMatchObject({ nNewClasses: 2, newClassesAdded: true });
+    expect(d.evidence.newLabels).toEqual([3, 4]);
+    expect(d.evidence.accuracyOnNewData).toBe(0);
+    expect(d.decision.primary.strategy).toBe('retrain_warm_combined');
+
+    const upd = await rvft([
+      'update',
+      '--champion',
+      'reg:zoo@champion',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+    ]);
+    expect(upd.code, upd.stderr).toBe(0);
+    expect(upd.stdout).toMatch(/running the recommended retrain_warm_combined/);
+    expect(upd.stdout).toMatch(/promoted: zoo v2 is the champion \(was v1\)/);
+    const v2 = JSON.parse(readFileSync(join(dir, 'reg/models/zoo/versions/2/meta.json'), 'utf8'));
+    expect(v2.outputDim).toBe(5);
+    expect(v2.dataSchema).toEqual({
+      labelColumn: 'species',
+      featureNames: ['f1', 'f2', 'f3', 'f4', 'f5', 'f6'],
+      classNames: SPECIES,
+    });
+    expect(v2.lineage).toMatchObject({ parentVersion: 1, strategy: 'retrain_warm_combined' });
+    expect(v2.metrics.newTaskAccuracy).toBeGreaterThan(0.7);
+
+    // head-only on the new classes alone forgets the old ones: trained, registered, refused
+    const forgetful = await rvft([
+      'update',
+      '--champion',
+      'reg:zoo',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+      '--strategy',
+      'fine_tune_head_only',
+      '--json',
+    ]);
+    expect(forgetful.code, forgetful.stderr).toBe(3);
+    const f = JSON.parse(forgetful.stdout);
+    expect(f).toMatchObject({ champion: 2, challenger: 3, promoted: false });
+    expect(f.gate.failed).toContain('forgetting');
+    expect(f.metrics.challenger.oldTaskAccuracy).toBeLessThan(0.2);
+
+    const history = JSON.parse((await rvft(['registry', 'history', 'reg:zoo', '--json'])).stdout);
+    expect(history.versions.map((v: { aliases: string[] }) => v.aliases)).toEqual([
+      [],
+      ['champion'],
+      [],
+    ]);
+    expect(history.audit.map((e: { action: string }) => e.action)).toEqual([
+      'register',
+      'promote',
+      'register',
+      'promote',
+      'register',
+      'promote-refused',
+    ]);
+    const list = await rvft(['registry', 'list', 'reg']);
+    expect(list.stdout).toMatch(/zoo\s+3 versions\s+latest v3\s+champion=v2/);
+
+    expect((await rvft(['registry', 'rollback', 'reg:zoo', '--why', 'test'])).stdout).toMatch(
+      /rolled back from v2 to v1/,
+    );
+    // measured on the same rows, v3 (which forgot bird/cat/dog) still fails against v1
+    const measured = await rvft([
+      'registry',
+      'promote',
+      'reg:zoo@3',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+    ]);
+    expect(measured.code).toBe(3);
+    expect(measured.stdout).toMatch(/refused reg:zoo@3 \(both measured on new\.csv and old\.csv\)/);
+    expect(measured.stdout).toMatch(/forgetting/);
+    const back = await rvft([
+      'registry',
+      'promote',
+      'reg:zoo@2',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+    ]);
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/promoted reg:zoo@2 \(was v1\)/);
+  });
+
+  it('bad input exits 2 and names the problem; nothing is registered', async () => {
+    writeFileSync(join(dir, 'nolabel.csv'), 'f1,f2,f3,f4,f5,f6\n1,2,3,4,5,6\n');
+    writeFileSync(join(dir, 'text.csv'), 'f1,f2,f3,f4,f5,f6,species\n1,2,x,4,5,6,cat\n');
+    const cases: [string[], RegExp][] = [
+      [
+        ['update', '--champion', 'reg', '--new', 'new.csv'],
+        /--champion: expected <registry dir>:<name>/,
+      ],
+      [['update', '--champion', 'reg:nobody', '--new', 'new.csv'], /nobody/],
+      [
+        ['update', '--champion', 'reg:zoo', '--new', 'nolabel.csv'],
+        /label column 'species' not found/,
+      ],
+      [
+        ['update', '--champion', 'reg:zoo', '--new', 'text.csv'],
+        /line 2, column 'f3': 'x' is not a finite number/,
+      ],
+      [
+        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--strategy', 'yolo'],
+        /--strategy: must be one of/,
+      ],
+      [
+        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--label', 'kind'],
+        /trained with label column 'species'/,
+      ],
+      [
+        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--holdout', '1.5'],
+        /holdout must be strictly between 0 and 1/,
+      ],
+    ];
+    const before = (await rvft(['registry', 'list', 'reg', '--json'])).stdout;
+    for (const [args, message] of cases) {
+      const r = await rvft(args);
+      expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect((await rvft(['registry', 'list', 'reg', '--json'])).stdout).toBe(before);
+  });
+});
+
+describe('rvft bench', () => {
+  it('forwards its arguments to the benchmark and its exit code back', async () => {
+    const help = await rvft(['bench', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/rvft-bench/);
+    expect(help.stdout).toMatch(/--validate-decisions/);
+    const bad = await rvft(['bench', '--scenario', 'Q']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown scenario 'Q'/);
+  });
+});

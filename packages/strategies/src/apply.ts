@@ -1,0 +1,72 @@
+import type { Dataset } from '@rvft/data';
+import { Strategy, type StrategyId } from '@rvft/decision';
+import type { TrunkHeadModel } from '@rvft/model';
+import {
+  FineTuneMode,
+  fineTune,
+  RetrainMode,
+  retrain,
+  type StrategyOptions,
+  trainFromScratch,
+  type UpdateResult,
+} from './strategies';
+
+export type ApplyStrategyOptions = StrategyOptions & {
+  /** The historical data: required by the combined retrains, added to scratch training. */
+  oldData?: Dataset;
+  /** Seed of the rows `expandHead` adds for new classes (default: the batch-order seed). */
+  expandSeed?: number;
+};
+
+/**
+ * Runs a strategy by its id — what `DecisionEngine` recommends — with that strategy's
+ * defaults. When the data holds labels the model cannot output yet, the head is expanded
+ * first (old rows kept), so a recommendation for new classes runs as it reads.
+ * `train_from_scratch` trains on old + new data when `oldData` is given, else on the new.
+ *
+ * @example
+ * const { decision } = await recommend({ champion: model, newData, oldData });
+ * await applyStrategy(decision.primary.strategy, model, newData, { oldData });
+ */
+export async function applyStrategy(
+  strategy: StrategyId,
+  model: TrunkHeadModel,
+  newData: Dataset,
+  opts: ApplyStrategyOptions = {},
+): Promise<UpdateResult> {
+  const { oldData, expandSeed, ...train } = opts;
+  if (oldData && oldData.nFeatures !== newData.nFeatures) {
+    throw new RangeError(
+      `oldData: has ${oldData.nFeatures} features, newData has ${newData.nFeatures}`,
+    );
+  }
+  const nClasses = Math.max(newData.nClasses, oldData?.nClasses ?? 0);
+  if (nClasses > model.outputDim) {
+    const seed = expandSeed ?? (typeof train.seed === 'number' ? train.seed : 42);
+    model.expandHead(nClasses - model.outputDim, { seed });
+  }
+  switch (strategy) {
+    case Strategy.FineTuneHeadOnly:
+      return fineTune(model, newData, { ...train, mode: FineTuneMode.HeadOnly });
+    case Strategy.FineTuneFullNetwork:
+      return fineTune(model, newData, { ...train, mode: FineTuneMode.FullNetwork });
+    case Strategy.RetrainWarmNewOnly:
+      return retrain(model, newData, { ...train, mode: RetrainMode.WarmNewOnly });
+    case Strategy.RetrainWarmCombined:
+    case Strategy.RetrainColdCombined:
+      return retrain(model, newData, {
+        ...train,
+        mode:
+          strategy === Strategy.RetrainWarmCombined
+            ? RetrainMode.WarmCombined
+            : RetrainMode.ColdCombined,
+        ...(oldData ? { oldData } : {}),
+      });
+    case Strategy.TrainFromScratch:
+      return trainFromScratch(model, oldData ? oldData.concat(newData) : newData, train);
+    default:
+      throw new RangeError(
+        `strategy: must be one of ${Object.values(Strategy).join(', ')}, got '${String(strategy)}'`,
+      );
+  }
+}
