@@ -1,4 +1,4 @@
-import { STRATEGY_IDS, type StrategyId, summary } from '@rvft/decision';
+import { STRATEGY_IDS, type StrategyId } from '@rvft/decision';
 import type { GateResult } from '@rvft/metrics';
 import { fingerprintDataset } from '@rvft/registry';
 import { applyStrategy, recommend, type UpdateResult } from '@rvft/strategies';
@@ -164,8 +164,14 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       const w = [30, 10, 10];
       log(
         [
-          '',
-          opts.strategy ? '' : (summary(rec.decision).split('\n')[0] ?? ''),
+          ...(opts.strategy
+            ? []
+            : [
+                `  why: ${rec.decision.primary.rationale}`,
+                ...(rec.decision.primary.expandHead
+                  ? [`  head: expanded by ${rec.decision.primary.expandHead} output(s) first`]
+                  : []),
+              ]),
           `trained ${run.strategy} on ${trainData} data: ${run.epochs} epochs, ${run.steps} steps, ${run.wallS.toFixed(2)} s on ${run.backend}`,
           '',
           ...rows.map((r) =>
@@ -182,9 +188,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
               ? `promoted: ${name} v${version} is the champion (was v${cd.version})`
               : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate?.failed.join(', ')})`
             : `registered v${version}; not promoted (--no-promote)`,
-        ]
-          .filter((l, i) => l !== '' || i !== 1)
-          .join('\n'),
+        ].join('\n'),
       );
     }
     return opts.promote && !promoted ? ExitCode.GateRefused : ExitCode.Ok;
