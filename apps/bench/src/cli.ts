@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
 import { formatReport } from './format';
+import { renderReport } from './report';
 import { runBench } from './run';
 import { rowCount } from './scenarios';
 
@@ -57,6 +58,10 @@ const program = new Command()
   )
   .option('--json <file>', 'write the results as JSON')
   .option(
+    '--report <file>',
+    'write a self-contained HTML report with charts (opens offline in any browser)',
+  )
+  .option(
     '--workers <n>',
     'worker threads for independent scenario runs (default: up to 2 cores)',
     positiveInt('workers'),
@@ -104,6 +109,11 @@ const program = new Command()
       const file = userPath(opts.json);
       await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
       console.log(`results written to ${file}`);
+    }
+    if (opts.report) {
+      const file = userPath(opts.report);
+      await writeFile(file, renderReport(result));
+      console.log(`report written to ${file}`);
     }
   });
 

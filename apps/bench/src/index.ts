@@ -8,6 +8,7 @@ export {
 } from './config';
 export { checkFindings, type Finding } from './findings';
 export { formatReport } from './format';
+export { type ChartSpec, renderReport, reportCharts } from './report';
 export {
   type AggregateRow,
   aggregate,
