@@ -229,6 +229,34 @@ describe('from a CSV to a promoted update', () => {
     expect(back.stdout).toMatch(/promoted reg:zoo@2 \(was v1\)/);
   });
 
+  it('without old rows the gate cannot rule out forgetting: refused unless --replaces-old', async () => {
+    const args = ['--registry', 'reg2', '--name', 'zoo'];
+    expect((await rvft(['train', '--data', 'old.csv', '--label', 'species', ...args])).code).toBe(
+      0,
+    );
+    const blind = await rvft(['update', '--champion', 'reg2:zoo', '--new', 'new.csv']);
+    expect(blind.code, blind.stderr).toBe(3);
+    expect(blind.stdout).toMatch(
+      /gate forgetting\s+failed\s+oldTaskAccuracy missing on challenger \(required\)/,
+    );
+    expect(blind.stdout).toMatch(/pass --old with rows it serves, or --replaces-old/);
+    const replacing = await rvft([
+      'update',
+      '--champion',
+      'reg2:zoo',
+      '--new',
+      'new.csv',
+      '--replaces-old',
+      '--json',
+    ]);
+    expect(replacing.code, replacing.stderr).toBe(0);
+    expect(JSON.parse(replacing.stdout)).toMatchObject({
+      champion: 1,
+      challenger: 3,
+      promoted: true,
+    });
+  });
+
   it('bad input exits 2 and names the problem; nothing is registered', async () => {
     writeFileSync(join(dir, 'nolabel.csv'), 'f1,f2,f3,f4,f5,f6\n1,2,3,4,5,6\n');
     writeFileSync(join(dir, 'text.csv'), 'f1,f2,f3,f4,f5,f6,species\n1,2,x,4,5,6,cat\n');

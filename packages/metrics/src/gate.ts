@@ -23,17 +23,25 @@ export interface GateThresholds {
   maxBackwardTransferDrop: number;
   /** Fail (instead of skip) a gate whose metric is missing. */
   requireAll: boolean;
+  /**
+   * Gates that fail (instead of skip) when their metric is missing: `['forgetting']` refuses a
+   * challenger whose old-task accuracy was never measured.
+   */
+  required: readonly GateName[];
 }
+
+export type GateName = 'new-task-accuracy' | 'forgetting' | 'backward-transfer';
 
 export const DEFAULT_GATE_THRESHOLDS: Readonly<GateThresholds> = {
   maxNewTaskAccuracyDrop: 0.02,
   maxForgetting: 0.05,
   maxBackwardTransferDrop: 0.03,
   requireAll: false,
+  required: [],
 };
 
 export interface GateCheck {
-  gate: 'new-task-accuracy' | 'forgetting' | 'backward-transfer';
+  gate: GateName;
   status: 'passed' | 'failed' | 'skipped';
   /** The measured quantity (drop or forgetting), when both sides had the metric. */
   value?: number;
@@ -109,11 +117,12 @@ export function evaluationGate(
     const ch = challenger[metric];
     const cp = champion[metric];
     if (ch === undefined || cp === undefined) {
+      const required = t.requireAll || t.required.includes(gate);
       return {
         gate,
-        status: t.requireAll ? 'failed' : 'skipped',
+        status: required ? 'failed' : 'skipped',
         limit,
-        message: `${metric} missing on ${ch === undefined ? 'challenger' : 'champion'}`,
+        message: `${metric} missing on ${ch === undefined ? 'challenger' : 'champion'}${required ? ' (required)' : ''}`,
       };
     }
     const value = loss(ch, cp);

@@ -18,6 +18,7 @@ export {
   evaluationGate,
   type GateCheck,
   type GateMetrics,
+  type GateName,
   type GateResult,
   type GateThresholds,
 } from './gate';

@@ -84,7 +84,12 @@ describe('evaluationGate', () => {
     expect(r.checks.map((c) => c.status)).toEqual(['passed', 'skipped', 'skipped']);
     const strict = evaluationGate({ newTaskAccuracy: 0.97 }, champion, { requireAll: true });
     expect(strict.failed).toEqual(['forgetting', 'backward-transfer']);
-    expect(strict.checks[1]!.message).toBe('oldTaskAccuracy missing on challenger');
+    expect(strict.checks[1]!.message).toBe('oldTaskAccuracy missing on challenger (required)');
+    const forgettingOnly = evaluationGate({ newTaskAccuracy: 0.97 }, champion, {
+      required: ['forgetting'],
+    });
+    expect(forgettingOnly.failed).toEqual(['forgetting']);
+    expect(forgettingOnly.checks.map((c) => c.status)).toEqual(['passed', 'failed', 'skipped']);
   });
 
   it('rejects negative limits', () => {

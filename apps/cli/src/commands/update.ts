@@ -113,8 +113,9 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
           ...(opts.maxNewTaskDrop !== undefined
             ? { maxNewTaskAccuracyDrop: opts.maxNewTaskDrop }
             : {}),
-          // a distribution that is being replaced may be forgotten
-          ...(opts.replacesOld ? { maxForgetting: 1 } : {}),
+          // a distribution that is being replaced may be forgotten; one that is kept must be
+          // shown not to be: without old rows there is no evidence, and the gate refuses
+          ...(opts.replacesOld ? { maxForgetting: 1 } : { required: ['forgetting'] as const }),
           ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
         },
         why: `rvft update: ${run.strategy}`,
@@ -186,7 +187,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
           opts.promote
             ? promoted
               ? `promoted: ${name} v${version} is the champion (was v${cd.version})`
-              : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate?.failed.join(', ')})`
+              : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate?.failed.join(', ')})${p.oldTest ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
             : `registered v${version}; not promoted (--no-promote)`,
         ].join('\n'),
       );
