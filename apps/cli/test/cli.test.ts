@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Dataset, newClassScenario } from '@rvft/data';
@@ -295,6 +295,39 @@ describe('from a CSV to a promoted update', () => {
     }
     expect((await rvft(['registry', 'list', 'reg', '--json'])).stdout).toBe(before);
   });
+});
+
+// util-linux `script` gives the command a pseudo-terminal, as a user's shell would
+const haveScript = existsSync('/usr/bin/script');
+
+describe('progress', () => {
+  it.skipIf(!haveScript)(
+    'training draws a progress bar on a terminal and none in a pipe',
+    async () => {
+      const args = [
+        'train',
+        '--data',
+        'old.csv',
+        '--label',
+        'species',
+        '--registry',
+        'reg3',
+        '--name',
+        'p',
+      ];
+      const command = [process.execPath, cli, ...args].map((a) => `'${a}'`).join(' ');
+      const tty = await new Promise<string>((resolve, reject) =>
+        execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { cwd: dir }, (e, out) =>
+          e ? reject(e) : resolve(out),
+        ),
+      );
+      expect(tty).toMatch(/train_from_scratch \[=+\] epoch 15\/15 · loss \d\.\d{4}/);
+      const piped = await rvft([...args.slice(0, -1), 'q']);
+      expect(piped.code).toBe(0);
+      expect(piped.stderr).not.toMatch(/epoch/);
+      expect(piped.stdout).not.toMatch(/epoch \d+\//);
+    },
+  );
 });
 
 describe('rvft bench', () => {
