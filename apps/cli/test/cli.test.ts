@@ -279,6 +279,18 @@ describe('from a CSV to a promoted update', () => {
         /--strategy: must be one of/,
       ],
       [
+        [
+          'update',
+          '--champion',
+          'reg:zoo',
+          '--new',
+          'new.csv',
+          '--strategy',
+          'retrain_cold_combined',
+        ],
+        /retrain_cold_combined trains on old \+ new data; pass --old/,
+      ],
+      [
         ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--label', 'kind'],
         /trained with label column 'species'/,
       ],

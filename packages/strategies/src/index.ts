@@ -21,6 +21,7 @@ export {
   type UpdateResult,
 } from './strategies';
 export {
+  DEFAULT_BATCH_SIZE,
   type EpochInfo,
   lossAndAccuracy,
   type StopReason,

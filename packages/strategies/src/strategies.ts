@@ -1,7 +1,7 @@
 import type { Dataset } from '@rvft/data';
 import { Strategy, type StrategyId } from '@rvft/decision';
 import { describeBackend, type TrunkHeadModel } from '@rvft/model';
-import { type StopReason, type TrainOptions, trainLoop } from './train';
+import { DEFAULT_BATCH_SIZE, type StopReason, type TrainOptions, trainLoop } from './train';
 
 export const FineTuneMode = {
   /** Trunk frozen, only the head trains (default lr 0.01, no clipping). */
@@ -34,6 +34,9 @@ export interface UpdateResult {
   epochs: number;
   steps: number;
   wallS: number;
+  /** The learning rate it ran at (for gradual unfreezing, the first stage's). */
+  learningRate: number;
+  batchSize: number;
   /** Parameters that were trainable during the run (the largest stage, for gradual unfreezing). */
   paramsTrained: number;
   trunkFrozen: boolean;
@@ -94,6 +97,8 @@ async function run(
     samples: data.nRows,
     backend: describeBackend(),
     stopped: r.stopped,
+    learningRate: train.learningRate,
+    batchSize: train.batchSize ?? DEFAULT_BATCH_SIZE,
     ...(r.valLosses.length > 0 ? { valLosses: r.valLosses } : {}),
   };
 }
@@ -229,6 +234,8 @@ async function gradualUnfreeze(
     samples: data.nRows,
     backend: describeBackend(),
     stopped,
+    learningRate: base.learningRate,
+    batchSize: base.batchSize ?? DEFAULT_BATCH_SIZE,
     stages,
   };
 }

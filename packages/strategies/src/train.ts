@@ -42,6 +42,9 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
+/** Mini-batch size when none is given (the reference's). */
+export const DEFAULT_BATCH_SIZE = 64;
+
 export type StopReason = 'completed' | 'early-stopping' | 'aborted';
 
 export interface TrainResult {
@@ -168,7 +171,7 @@ export async function trainLoop(
   opts: TrainOptions,
 ): Promise<TrainResult> {
   checkOptions(opts, data, model);
-  const batchSize = opts.batchSize ?? 64;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? 42 });
   const trainStep = new TrainStep(model, opts);
   const patience = opts.earlyStopping?.patience ?? 3;

@@ -52,6 +52,10 @@ describe('fine-tuning', () => {
       epochs: 2,
       samples: 128,
       stopped: 'completed',
+      // head-only's default rate, and the default batch: 128 rows → 2 steps an epoch
+      learningRate: 0.01,
+      batchSize: 64,
+      steps: 4,
     });
     expect(r.backend).toMatch(/wasm|cpu|tensorflow/);
     expect(m.trunkIsFrozen).toBe(false); // unfrozen again afterwards

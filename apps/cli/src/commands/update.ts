@@ -1,4 +1,4 @@
-import { STRATEGY_IDS, type StrategyId } from '@rvft/decision';
+import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
 import type { GateResult } from '@rvft/metrics';
 import { fingerprintDataset } from '@rvft/registry';
 import { applyStrategy, recommend, type UpdateResult } from '@rvft/strategies';
@@ -35,6 +35,13 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
     throw new InputError(
       `--strategy: must be one of ${STRATEGY_IDS.join(', ')}, got '${opts.strategy}'`,
     );
+  }
+  if (
+    opts.strategy !== undefined &&
+    (COMBINED_STRATEGIES as readonly string[]).includes(opts.strategy) &&
+    !opts.old
+  ) {
+    throw new InputError(`--strategy: ${opts.strategy} trains on old + new data; pass --old`);
   }
   const cd = await openChampionData(opts);
   const p = prepare(cd, opts);
@@ -86,7 +93,8 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
         mode: run.mode,
         hyperParameters: {
           epochs: run.epochs,
-          learningRate: opts.learningRate ?? null,
+          learningRate: run.learningRate,
+          batchSize: run.batchSize,
           seed: opts.seed,
           holdout: opts.holdout,
           trainData,
