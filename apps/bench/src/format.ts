@@ -15,40 +15,58 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** A scenario's table: headers and cells, shared by the text and the HTML report. */
+export function scenarioTable(s: NonNullable<BenchResult['scenarios'][ScenarioId]>): {
+  headers: string[];
+  rows: string[][];
+} {
+  const withClasses = s.rows.some((r) => r.oldClassAccuracy !== undefined);
+  return {
+    headers: [
+      'strategy',
+      'ACC',
+      'F1',
+      'ECE',
+      'train s',
+      ...(withClasses ? ['old acc', 'new acc'] : []),
+    ],
+    rows: s.rows.map((r) => [
+      r.label,
+      cell(r, 'accuracy', 4),
+      cell(r, 'macroF1', 4),
+      cell(r, 'ece', 4),
+      cell(r, 'trainS', 2),
+      ...(withClasses ? [cell(r, 'oldClassAccuracy', 3), cell(r, 'newClassAccuracy', 3)] : []),
+    ]),
+  };
+}
+
 export function formatScenario(
   id: ScenarioId,
   s: NonNullable<BenchResult['scenarios'][ScenarioId]>,
 ): string {
-  const withClasses = s.rows.some((r) => r.oldClassAccuracy !== undefined);
-  const headers = [
-    'strategy',
-    'ACC',
-    'F1',
-    'ECE',
-    'train s',
-    ...(withClasses ? ['old acc', 'new acc'] : []),
-  ];
-  const rows = s.rows.map((r) => [
-    r.label,
-    cell(r, 'accuracy', 4),
-    cell(r, 'macroF1', 4),
-    cell(r, 'ece', 4),
-    cell(r, 'trainS', 2),
-    ...(withClasses ? [cell(r, 'oldClassAccuracy', 3), cell(r, 'newClassAccuracy', 3)] : []),
-  ]);
-  return `Scenario ${id} — ${s.title} (test: ${s.test})\n${table(headers, rows)}`;
+  const t = scenarioTable(s);
+  return `Scenario ${id} — ${s.title} (test: ${s.test})\n${table(t.headers, t.rows)}`;
+}
+
+/** The cost table: headers and cells, shared by the text and the HTML report. */
+export function costModelTable(result: BenchResult): { headers: string[]; rows: string[][] } {
+  return {
+    headers: ['strategy', 'compute', 'samples', 'forgetting risk'],
+    rows: result.costModel.map((c) => [
+      c.strategy,
+      `${c.relativeCompute.toFixed(1)}x`,
+      String(c.samplesRequired),
+      c.forgettingRisk,
+    ]),
+  };
 }
 
 export function formatCostModel(result: BenchResult): string {
-  const rows = result.costModel.map((c) => [
-    c.strategy,
-    `${c.relativeCompute.toFixed(1)}x`,
-    String(c.samplesRequired),
-    c.forgettingRisk,
-  ]);
+  const t = costModelTable(result);
   return `Cost model (relative compute, head-only = 1; 267,000 params, 512 in the head, 500 new, 1,000 old, 10 epochs)\n${table(
-    ['strategy', 'compute', 'samples', 'forgetting risk'],
-    rows,
+    t.headers,
+    t.rows,
   )}`;
 }
 
@@ -59,9 +77,17 @@ export function formatFindings(result: BenchResult): string {
   return `Findings (the article's, checked on the ${result.seeds.length > 1 ? `mean of ${result.seeds.length} seeds` : `seed ${result.seed}`}):\n${lines.join('\n')}`;
 }
 
-export function formatDecisionValidation(result: BenchResult): string {
-  const checks = result.decisionValidation ?? [];
-  const rows = checks.map((c) => {
+export const DECISION_HEADERS = [
+  'scenario',
+  'measured signals',
+  'recommended',
+  'measured winner',
+  'agree',
+];
+
+/** The decision-validation table's cells, shared by the text and the HTML report. */
+export function decisionRows(result: BenchResult): string[][] {
+  return (result.decisionValidation ?? []).map((c) => {
     const s = c.signals;
     const measured = [
       `new ${s.nNewSamples}`,
@@ -90,9 +116,12 @@ export function formatDecisionValidation(result: BenchResult): string {
       `${c.agree ? 'yes' : 'NO'}${seeds}`,
     ];
   });
+}
+
+export function formatDecisionValidation(result: BenchResult): string {
   return `Decisions checked against outcomes (measured winner: fewest parameter updates within 1 point of the best)\n${table(
-    ['scenario', 'measured signals', 'recommended', 'measured winner', 'agree'],
-    rows,
+    DECISION_HEADERS,
+    decisionRows(result),
   )}`;
 }
 

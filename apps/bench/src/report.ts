@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ScenarioId } from './config';
+import { costModelTable, DECISION_HEADERS, decisionRows, scenarioTable } from './format';
 import type { AggregateRow, BenchResult, Metric } from './run';
 
 /**
@@ -104,13 +105,6 @@ const escapeHtml = (s: string) =>
 // JSON inside <script> must not close the element.
 const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
-function cell(row: AggregateRow, metric: Metric, digits: number): string {
-  const v = row[metric];
-  if (v === undefined) return '';
-  const sd = row.sd?.[metric];
-  return sd === undefined ? v.toFixed(digits) : `${v.toFixed(digits)} ± ${sd.toFixed(digits)}`;
-}
-
 function htmlTable(headers: string[], rows: string[][], className = ''): string {
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows
@@ -122,19 +116,8 @@ function htmlTable(headers: string[], rows: string[][], className = ''): string 
 function scenarioSection(id: ScenarioId, result: BenchResult, charts: ChartSpec[]): string {
   const s = result.scenarios[id];
   if (!s) return '';
-  const withClasses = s.rows.some((r) => r.oldClassAccuracy !== undefined);
-  const table = htmlTable(
-    ['strategy', 'accuracy', 'macro F1', 'ECE', 'train s', ...(withClasses ? ['old', 'new'] : [])],
-    s.rows.map((r) => [
-      r.label,
-      cell(r, 'accuracy', 4),
-      cell(r, 'macroF1', 4),
-      cell(r, 'ece', 4),
-      cell(r, 'trainS', 2),
-      ...(withClasses ? [cell(r, 'oldClassAccuracy', 3), cell(r, 'newClassAccuracy', 3)] : []),
-    ]),
-    'numbers',
-  );
+  const t = scenarioTable(s);
+  const table = htmlTable(t.headers, t.rows, 'numbers');
   const divs = charts
     .filter((c) => c.id.startsWith(`${id}-`))
     .map((c) => `<div class="chart" id="chart-${c.id}" data-chart="${c.id}"></div>`)
@@ -148,37 +131,12 @@ ${table}
 }
 
 function decisionSection(result: BenchResult): string {
-  const checks = result.decisionValidation;
-  if (!checks) return '';
-  const rows = checks.map((c) => {
-    const s = c.signals;
-    const signals = [
-      `new ${s.nNewSamples}`,
-      `hist ${s.nHistoricalSamples}`,
-      s.nNewClasses ? `+${s.nNewClasses} classes` : '',
-      s.accuracyOnNewData !== undefined ? `on new ${s.accuracyOnNewData.toFixed(2)}` : '',
-      s.transferQuality !== undefined ? `probe ${s.transferQuality.toFixed(2)}` : '',
-      `drift ${s.driftSeverity}`,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    const perSeed =
-      c.agreeBySeed.length > 1
-        ? ` (${c.agreeBySeed.filter(Boolean).length}/${c.agreeBySeed.length} seeds)`
-        : '';
-    return [
-      c.scenario,
-      signals,
-      `${c.recommended} (${c.confidence})`,
-      `${c.measuredWinner} (${c.winnerAccuracy.toFixed(4)}; best ${c.bestAccuracy.toFixed(4)})`,
-      `${c.agree ? 'yes' : 'no'}${perSeed}`,
-    ];
-  });
+  if (!result.decisionValidation) return '';
   return `<section id="decisions">
 <h2>Decisions checked against outcomes</h2>
 <p class="note">The engine's recommendation from raw data vs the measured winner: of the
 strategies within 1 point of the best accuracy, the one that ran the fewest parameter updates.</p>
-${htmlTable(['scenario', 'measured signals', 'recommended', 'measured winner', 'agree'], rows, 'decisions')}
+${htmlTable(DECISION_HEADERS, decisionRows(result), 'decisions')}
 </section>`;
 }
 
@@ -277,16 +235,8 @@ export function renderReport(result: BenchResult, opts: { generatedAt?: Date } =
         `<tr><td class="${f.holds ? 'pass' : 'fail'}">${f.holds ? 'PASS' : 'FAIL'}</td><td>${f.scenario}</td><td>${escapeHtml(f.claim)}</td><td>${escapeHtml(f.detail)}</td></tr>`,
     )
     .join('\n')}</tbody></table>`;
-  const cost = htmlTable(
-    ['strategy', 'relative compute', 'samples', 'forgetting risk'],
-    result.costModel.map((c) => [
-      c.strategy,
-      `${c.relativeCompute.toFixed(1)}×`,
-      String(c.samplesRequired),
-      c.forgettingRisk,
-    ]),
-    'numbers',
-  );
+  const costTable = costModelTable(result);
+  const cost = htmlTable(costTable.headers, costTable.rows, 'numbers');
   return `<!doctype html>
 <html lang="en">
 <head>

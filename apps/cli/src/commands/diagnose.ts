@@ -1,6 +1,5 @@
 import { summary } from '@rvft/decision';
-import { recommend } from '@rvft/strategies';
-import { constraintsOf, prepare, type SplitOptions } from './prepare';
+import { prepare, recommendFor, type SplitOptions } from './prepare';
 import { openChampionData, pct } from './shared';
 
 export interface DiagnoseCliOptions extends SplitOptions {
@@ -18,14 +17,7 @@ export async function diagnoseCommand(opts: DiagnoseCliOptions): Promise<void> {
   const p = prepare(cd, opts);
   const champion = await cd.registry.load(cd.ref.name, { version: cd.version });
   try {
-    const r = await recommend({
-      champion,
-      newData: p.newTrain,
-      ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
-      ...(p.oldTest ? { oldTest: p.oldTest } : {}),
-      constraints: constraintsOf(cd, opts),
-      seed: opts.seed,
-    });
+    const r = await recommendFor(cd, p, champion, opts);
     if (opts.json) {
       console.log(
         JSON.stringify({ champion: { name: cd.ref.name, version: cd.version }, ...r }, null, 2),

@@ -1,5 +1,7 @@
 import type { Dataset } from '@rvft/data';
 import type { DecisionInput } from '@rvft/decision';
+import type { TrunkHeadModel } from '@rvft/model';
+import { recommend } from '@rvft/strategies';
 import { InputError } from '../errors';
 import type { ChampionData } from './shared';
 
@@ -47,4 +49,21 @@ export function constraintsOf(
     canStoreHistorical: cd.oldData !== undefined,
     retainPriorPerformance: !opts.replacesOld,
   };
+}
+
+/** Diagnoses the champion on the training part of the files and asks the engine. */
+export function recommendFor(
+  cd: ChampionData,
+  p: Prepared,
+  champion: TrunkHeadModel,
+  opts: { replacesOld?: boolean; seed: number },
+) {
+  return recommend({
+    champion,
+    newData: p.newTrain,
+    ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
+    ...(p.oldTest ? { oldTest: p.oldTest } : {}),
+    constraints: constraintsOf(cd, opts),
+    seed: opts.seed,
+  });
 }

@@ -1,11 +1,11 @@
 import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
 import type { GateResult } from '@rvft/metrics';
 import { fingerprintDataset } from '@rvft/registry';
-import { applyStrategy, recommend, type UpdateResult } from '@rvft/strategies';
+import { applyStrategy, type UpdateResult } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
 import { schemaOf } from '../tables';
-import { constraintsOf, prepare, type SplitOptions } from './prepare';
+import { prepare, recommendFor, type SplitOptions } from './prepare';
 import { gateMetrics, openChampionData, pct } from './shared';
 
 export interface UpdateCliOptions extends SplitOptions {
@@ -49,14 +49,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
   const champion = await cd.registry.load(name, { version: cd.version });
   const challenger = await cd.registry.load(name, { version: cd.version });
   try {
-    const rec = await recommend({
-      champion,
-      newData: p.newTrain,
-      ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
-      ...(p.oldTest ? { oldTest: p.oldTest } : {}),
-      constraints: constraintsOf(cd, opts),
-      seed: opts.seed,
-    });
+    const rec = await recommendFor(cd, p, champion, opts);
     const strategy = (opts.strategy as StrategyId | undefined) ?? rec.decision.primary.strategy;
     const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
     log(
