@@ -6,6 +6,8 @@ import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
 import { formatReport } from './format';
+import { loadRealSituations } from './real/situations';
+import { formatRealSuite, runRealSuite } from './real/suite';
 import { renderReport } from './report';
 import { runBench } from './run';
 import { rowCount } from './scenarios';
@@ -35,6 +37,17 @@ function scenarioList(v: string): ScenarioId[] {
 const program = new Command()
   .name('rvft-bench')
   .description("Reproduces the retrain-vs-fine-tune article's four scenarios and its cost table.")
+  .option(
+    '--suite <name>',
+    "article: the article's four generated scenarios (default); real: situations from real public data (vega-datasets), every strategy measured against the engine's pick (3 seeds unless --seeds)",
+    'article',
+  )
+  .option('--situation <list>', 'with --suite real: situation ids to run (default: all)')
+  .option(
+    '--objective <metric>',
+    'with --suite real: accuracy (default) or macro-f1 (imbalanced files then train with a class-weighted loss)',
+    'accuracy',
+  )
   .option('--scenario <list>', 'scenarios to run, e.g. A,C', scenarioList, [...SCENARIO_IDS])
   .option(
     '--seed <n>',
@@ -72,7 +85,37 @@ const program = new Command()
     "diagnose each champion from raw data and check the engine's recommendation against the measured winner",
   )
   .option('--no-progress', 'no progress bar on stderr')
-  .action(async (opts) => {
+  .action(async (opts, cmd: Command) => {
+    if (opts.suite === 'real') {
+      const seeds = cmd.getOptionValueSource('seeds') === 'default' ? 3 : opts.seeds;
+      const wanted = opts.situation ? String(opts.situation).split(',') : undefined;
+      const all = loadRealSituations();
+      const situations = wanted ? all.filter((s) => wanted.includes(s.id)) : all;
+      if (wanted && situations.length !== wanted.length) {
+        throw new Error(
+          `--situation: unknown id among ${wanted.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`,
+        );
+      }
+      if (opts.objective !== 'accuracy' && opts.objective !== 'macro-f1') {
+        throw new Error(`--objective: must be accuracy or macro-f1, got '${opts.objective}'`);
+      }
+      const runs = await runRealSuite(situations, {
+        seeds: Array.from({ length: seeds }, (_, k) => opts.seed + k),
+        objective: opts.objective,
+        onRun: (r) => {
+          if (opts.progress) console.error(`  ${r.situation} seed ${r.seed}: done`);
+        },
+      });
+      console.log(formatRealSuite(runs));
+      if (opts.json) {
+        const file = userPath(opts.json);
+        await writeFile(file, `${JSON.stringify({ suite: 'real', runs }, null, 2)}\n`);
+        console.log(`results written to ${file}`);
+      }
+      return;
+    }
+    if (opts.suite !== 'article')
+      throw new Error(`--suite: must be article or real, got '${opts.suite}'`);
     let overrides: unknown = {};
     if (opts.config) {
       const file = userPath(opts.config);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { StrategyId } from '@rvft/decision';
-import { CostModel, type StrategyCost } from '@rvft/decision';
+import { ARTICLE_STRATEGY_IDS, CostModel, type StrategyCost } from '@rvft/decision';
 import { describeBackend, useBestBackend } from '@rvft/model';
 import { type BenchConfig, resolveConfig, type ScenarioId } from './config';
 import { checkFindings, type Finding } from './findings';
@@ -136,7 +136,7 @@ export function articleCostModel(): StrategyCost[] {
     nParamsTotal: 267_000,
     nParamsHead: 512,
     epochs: 10,
-  }).table();
+  }).table(ARTICLE_STRATEGY_IDS);
 }
 
 function mean(xs: number[]): number {

@@ -96,7 +96,8 @@ class ScenarioRunner {
   /** Training options of a row: its hyper-parameters and the scenario's seed for batches. */
   opts(rowId: string, extra: { initSeed?: number } = {}) {
     const t = this.ctx.config.training[rowId] as StepConfig;
-    return { ...t, seed: this.ctx.seed, ...extra };
+    // the article's fixed epochs, whatever the data size: what the benchmark reproduces
+    return { ...t, seed: this.ctx.seed, profile: 'article' as const, ...extra };
   }
 
   async champion(rowId: string, label: string | null, data: Dataset): Promise<void> {
@@ -139,7 +140,12 @@ class ScenarioRunner {
   async decide(opts: Omit<DiagnoseOptions, 'champion' | 'seed'>): Promise<void> {
     if (!this.ctx.validateDecisions) return;
     this.model.restore(this.snapshot as ModelSnapshot);
-    const r = await recommend({ ...opts, champion: this.model, seed: this.ctx.seed });
+    const r = await recommend({
+      ...opts,
+      champion: this.model,
+      seed: this.ctx.seed,
+      profile: 'article',
+    });
     const m = r.signals.model ?? {};
     this.decision = {
       recommended: r.decision.primary.strategy,

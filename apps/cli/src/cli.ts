@@ -13,6 +13,7 @@ import {
 import { trainCommand } from './commands/train';
 import { updateCommand } from './commands/update';
 import { ExitCode, isInputError } from './errors';
+import { strategyHelp } from './runs';
 
 const positiveInt = (name: string) => (v: string) => {
   const n = Number(v);
@@ -41,6 +42,24 @@ const integer = (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
   return n;
 };
+const columnList = (name: string) => (v: string) => {
+  const cols = v.split(',').map((c) => c.trim());
+  if (cols.some((c) => c === '')) {
+    throw new InvalidArgumentError(`${name} must be column names separated by commas`);
+  }
+  return cols;
+};
+const classWeightsOption = () =>
+  new Option(
+    '--class-weights <mode>',
+    'loss weighting: auto (balanced when the classes are imbalanced beyond 10:1 and the objective is macro-f1), balanced, none',
+  )
+    .choices(['auto', 'balanced', 'none'])
+    .default('auto');
+const objectiveOption = () =>
+  new Option('--objective <metric>', 'what the update is judged by')
+    .choices(['accuracy', 'macro-f1'])
+    .default('accuracy');
 const hiddenDims = (v: string) => {
   const dims = v.split(',').map(Number);
   if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
@@ -114,8 +133,12 @@ championOptions(
       'The production loop: diagnose → run the recommended (or --strategy) update → evaluate against the champion on held-out rows → register → promote only if the gate passes',
     ),
 )
-  .option('--strategy <id>', 'run this strategy instead of the recommended one')
-  .option('--epochs <n>', "epochs (default: the strategy's)", positiveInt('epochs'))
+  .option('--strategy <id>', 'run this strategy instead of the recommended one (ids below)')
+  .option(
+    '--epochs <n>',
+    'epochs (default: planned from the data size — at least 300 optimiser steps, early stopping on a validation split)',
+    positiveInt('epochs'),
+  )
   .option(
     '--learning-rate <lr>',
     "learning rate (default: the strategy's)",
@@ -131,11 +154,13 @@ championOptions(
     'gate: how far old-data accuracy may fall (default 0.05; 1 with --replaces-old)',
     unit('max-forgetting'),
   )
+  .addOption(classWeightsOption())
+  .addOption(objectiveOption())
   .option('--no-promote', 'register the challenger without trying to promote it')
   .option('--no-progress', 'no progress bar on stderr')
   .addHelpText(
     'after',
-    '\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 2 invalid input, 1 failure.',
+    `${strategyHelp()}\n\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 2 invalid input, 1 failure.`,
   )
   .action(withBackend(updateCommand));
 
@@ -143,11 +168,34 @@ program
   .command('train')
   .description('Train a first model from scratch on a CSV, register it and make it the champion')
   .requiredOption('--data <file>', 'labelled data (CSV, or JSON Lines by .jsonl)')
-  .requiredOption('--label <column>', 'the label column; every other column is a feature')
+  .requiredOption(
+    '--label <column>',
+    'the label column (class names; 1 and 1.0 are one class); every other column is a feature',
+  )
   .requiredOption('--registry <dir>', 'registry directory (created if missing)')
   .requiredOption('--name <name>', 'model name in the registry')
+  .option(
+    '--features <columns>',
+    'feature columns, in order (comma-separated)',
+    columnList('features'),
+  )
+  .option(
+    '--ignore <columns>',
+    'columns that are not features (comma-separated)',
+    columnList('ignore'),
+  )
+  .option(
+    '--no-standardize',
+    'train on raw features (default: z-score each feature; the scaler is saved with the model)',
+  )
+  .addOption(classWeightsOption())
+  .addOption(objectiveOption())
   .option('--hidden <widths>', 'hidden layer widths', hiddenDims, [128, 64])
-  .option('--epochs <n>', 'epochs (default 15)', positiveInt('epochs'))
+  .option(
+    '--epochs <n>',
+    'epochs (default: planned from the data size — at least 300 optimiser steps, early stopping on a validation split)',
+    positiveInt('epochs'),
+  )
   .option('--learning-rate <lr>', 'learning rate (default 0.01)', positive('learning-rate'))
   .option(
     '--holdout <fraction>',

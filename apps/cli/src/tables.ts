@@ -3,10 +3,14 @@ import { type Dataset, loadCsv, loadJsonl, type TableOptions } from '@rvft/data'
 import type { DataSchema } from '@rvft/registry';
 import { InputError } from './errors';
 
-/** Reads a CSV or JSON Lines file (by extension; CSV otherwise). */
+/**
+ * Reads a CSV or JSON Lines file (by extension; CSV otherwise). What the loader notices
+ * (an index column dropped, a column that looks like row numbers) goes to stderr.
+ */
 export async function loadTable(path: string, opts: TableOptions): Promise<Dataset> {
   const ext = extname(path).toLowerCase();
-  return ext === '.jsonl' || ext === '.ndjson' ? loadJsonl(path, opts) : loadCsv(path, opts);
+  const o: TableOptions = { onNotice: (m) => console.error(`rvft: note: ${m}`), ...opts };
+  return ext === '.jsonl' || ext === '.ndjson' ? loadJsonl(path, o) : loadCsv(path, o);
 }
 
 /** The schema a model trained on `data` reads and answers with. */
@@ -29,6 +33,7 @@ export async function loadForModel(
   schema: DataSchema | undefined,
   labelColumn: string | undefined,
   inputDim: number,
+  outputDim: number,
 ): Promise<Dataset> {
   if (!schema) {
     if (!labelColumn) {
@@ -36,7 +41,12 @@ export async function loadForModel(
         '--label: required (the model was registered without a data schema to take it from)',
       );
     }
-    const data = await loadTable(path, { labelColumn });
+    // a model without a schema answered with output k for the label "k"
+    const data = await loadTable(path, {
+      labelColumn,
+      classNames: Array.from({ length: outputDim }, (_, k) => String(k)),
+      unknownClasses: 'append',
+    });
     if (data.nFeatures !== inputDim) {
       throw new InputError(
         `${path}: ${data.nFeatures} feature columns, but the model reads ${inputDim}`,

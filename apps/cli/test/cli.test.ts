@@ -139,9 +139,20 @@ describe('from a CSV to a promoted update', () => {
     expect(d.champion).toEqual({ name: 'zoo', version: 1 });
     expect(d.signals.data).toMatchObject({ nNewClasses: 2, newClassesAdded: true });
     expect(d.evidence.newLabels).toEqual([3, 4]);
-    expect(d.evidence.accuracyOnNewData).toBe(0);
+    // every accuracy comes with its row count and Wilson interval: 0 of the 240 held-in new
+    // rows (80 % of 300) — but not a certain 0: Wilson's upper end is z² / (n + z²) = 1.6 %
+    expect(d.evidence.accuracyOnNewData).toMatchObject({
+      estimate: 0,
+      correct: 0,
+      n: 240,
+      lower: 0,
+    });
+    expect(d.evidence.accuracyOnNewData.upper).toBeCloseTo(1.96 ** 2 / (240 + 1.96 ** 2), 4);
+    expect(d.signals.model.counts).toMatchObject({ accuracyOnNewData: 240 });
     expect(d.decision.primary.strategy).toBe('retrain_warm_combined');
 
+    // two new classes next to the old three cost a few old rows (5 of 90 here): the default
+    // 5-point margin cannot resolve that on 90 rows, so this walk-through allows 10
     const upd = await rvft([
       'update',
       '--champion',
@@ -150,6 +161,8 @@ describe('from a CSV to a promoted update', () => {
       'new.csv',
       '--old',
       'old.csv',
+      '--max-forgetting',
+      '0.1',
     ]);
     expect(upd.code, upd.stderr).toBe(0);
     expect(upd.stdout).toMatch(/running the recommended retrain_warm_combined/);
@@ -164,7 +177,9 @@ describe('from a CSV to a promoted update', () => {
     expect(v2.lineage).toMatchObject({ parentVersion: 1, strategy: 'retrain_warm_combined' });
     expect(v2.metrics.newTaskAccuracy).toBeGreaterThan(0.7);
 
-    // head-only on the new classes alone forgets the old ones: trained, registered, refused
+    // fresh weights on the new classes alone know nothing of the old ones: trained,
+    // registered, refused. (Head-only from v2 would not do: v2 already serves the new classes,
+    // and an update that cannot beat its starting weights on validation rows keeps them.)
     const forgetful = await rvft([
       'update',
       '--champion',
@@ -174,7 +189,7 @@ describe('from a CSV to a promoted update', () => {
       '--old',
       'old.csv',
       '--strategy',
-      'fine_tune_head_only',
+      'train_from_scratch',
       '--json',
     ]);
     expect(forgetful.code, forgetful.stderr).toBe(3);
@@ -333,13 +348,142 @@ describe('progress', () => {
           e ? reject(e) : resolve(out),
         ),
       );
-      expect(tty).toMatch(/train_from_scratch \[=+\] epoch 15\/15 · loss \d\.\d{4}/);
+      // the production plan for 306 training rows: max(3 × 15, ⌈300 / 5 steps⌉) = 60 epochs;
+      // early stopping may end it sooner
+      const bar = tty.match(/train_from_scratch \[[=-]+\] epoch (\d+)\/60 · loss \d\.\d{4}/g);
+      expect(bar, tty).not.toBeNull();
       const piped = await rvft([...args.slice(0, -1), 'q']);
       expect(piped.code).toBe(0);
       expect(piped.stderr).not.toMatch(/epoch/);
       expect(piped.stdout).not.toMatch(/epoch \d+\//);
     },
   );
+});
+
+describe('real files: labels are names, columns are chosen', () => {
+  // two Gaussian blobs in 3 features, the label written by the caller
+  function blobs(file: string, labels: string[], opts: { index?: 'pandas' | 'junk' } = {}) {
+    const rows: string[] = [];
+    let i = 0;
+    for (let r = 0; r < 40; r++) {
+      for (const [k, label] of labels.entries()) {
+        const x = [k * 3 + Math.sin(r), k * 3 + Math.cos(r * 1.3), (r % 5) - 2];
+        const idx =
+          opts.index === 'pandas' ? `${i},` : opts.index === 'junk' ? `${(r * 7) % 11},` : '';
+        rows.push(`${idx}${x.map((v) => v.toFixed(3)).join(',')},${label}`);
+        i++;
+      }
+    }
+    const head = `${opts.index ? ',' : ''}a,b,c,y`;
+    writeFileSync(join(dir, file), `${[head, ...rows].join('\n')}\n`);
+    return file;
+  }
+
+  it('0.0/1.0 against a 0/1 champion are the same classes', async () => {
+    blobs('int.csv', ['0', '1']);
+    blobs('float.csv', ['0.0', '1.0']);
+    const args = ['--registry', 'regL', '--name', 'bin'];
+    expect((await rvft(['train', '--data', 'int.csv', '--label', 'y', ...args])).code).toBe(0);
+    const d = await rvft(['diagnose', '--champion', 'regL:bin', '--new', 'float.csv', '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    const r = JSON.parse(d.stdout);
+    expect(r.signals.data).toMatchObject({ nNewClasses: 0, newClassesAdded: false });
+    expect(r.evidence.accuracyOnNewData.estimate).toBeGreaterThan(0.9);
+  });
+
+  it('labels 2–9 then 0–1 give 8 outputs, then 10', async () => {
+    blobs('late.csv', ['2', '3', '4', '5', '6', '7', '8', '9']);
+    blobs('early.csv', ['0', '1']);
+    const args = ['--registry', 'regM', '--name', 'digits'];
+    expect((await rvft(['train', '--data', 'late.csv', '--label', 'y', ...args])).code).toBe(0);
+    const v1 = JSON.parse(
+      readFileSync(join(dir, 'regM/models/digits/versions/1/meta.json'), 'utf8'),
+    );
+    expect(v1.outputDim).toBe(8);
+    expect(v1.dataSchema.classNames).toEqual(['2', '3', '4', '5', '6', '7', '8', '9']);
+    const d = await rvft(['diagnose', '--champion', 'regM:digits', '--new', 'early.csv', '--json']);
+    expect(JSON.parse(d.stdout).signals.data).toMatchObject({ nNewClasses: 2 });
+    const u = await rvft([
+      'update',
+      '--champion',
+      'regM:digits',
+      '--new',
+      'early.csv',
+      '--replaces-old',
+      '--no-promote',
+    ]);
+    expect(u.code, u.stderr).toBe(0);
+    const v2 = JSON.parse(
+      readFileSync(join(dir, 'regM/models/digits/versions/2/meta.json'), 'utf8'),
+    );
+    expect(v2.outputDim).toBe(10);
+    expect(v2.dataSchema.classNames).toEqual(['2', '3', '4', '5', '6', '7', '8', '9', '0', '1']);
+  });
+
+  it('a pandas index column is dropped with a note; an unnamed column that is not one is refused before training', async () => {
+    blobs('pandas.csv', ['x', 'z'], { index: 'pandas' });
+    const ok = await rvft([
+      'train',
+      '--data',
+      'pandas.csv',
+      '--label',
+      'y',
+      '--registry',
+      'regN',
+      '--name',
+      'p',
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/note: .*pandas\.csv/);
+    expect(ok.stdout).toMatch(/3 features \(a, b, c\)/);
+    blobs('junk.csv', ['x', 'z'], { index: 'junk' });
+    const bad = await rvft([
+      'train',
+      '--data',
+      'junk.csv',
+      '--label',
+      'y',
+      '--registry',
+      'regO',
+      '--name',
+      'q',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/junk\.csv/);
+    expect(existsSync(join(dir, 'regO/models/q'))).toBe(false);
+    // --ignore names it away
+    const ignored = await rvft([
+      'train',
+      '--data',
+      'junk.csv',
+      '--label',
+      'y',
+      '--ignore',
+      'a',
+      '--registry',
+      'regO',
+      '--name',
+      'q',
+    ]);
+    expect(ignored.code).toBe(2); // still the unnamed column: ignoring 'a' does not name it
+  });
+
+  it('--help lists every strategy id with its cost factor', async () => {
+    const h = await rvft(['update', '--help']);
+    for (const id of [
+      'train_from_scratch',
+      'fine_tune_head_only',
+      'fine_tune_full_network',
+      'fine_tune_gradual_unfreeze',
+      'retrain_warm_new_only',
+      'retrain_warm_combined',
+      'retrain_cold_combined',
+    ]) {
+      expect(h.stdout).toMatch(new RegExp(`${id}\\s+[\\d,.]+×`));
+    }
+    expect(h.stdout).toMatch(/fine_tune_head_only\s+1\.0×/);
+    expect(h.stdout).toMatch(/retrain_cold_combined\s+1,564×/);
+  });
 });
 
 describe('rvft bench', () => {

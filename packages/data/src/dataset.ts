@@ -17,6 +17,18 @@ export interface DatasetInit {
   classNames?: readonly string[];
 }
 
+/** Per-feature summary from `Dataset.featureStatistics()`; index = feature. */
+export interface FeatureStatistics {
+  mean: Float64Array;
+  /** Population standard deviation (divides by n, as a scaler fitted on all rows does). */
+  std: Float64Array;
+  /** Features whose std is at most 1e-12 · max(1, |mean|): constant up to float rounding. */
+  constant: number[];
+}
+
+/** Relative spread below which a feature counts as constant (Float32 data rounds at ~1e-7). */
+const CONSTANT_TOLERANCE = 1e-12;
+
 /**
  * A labelled table held as one row-major Float32Array and one Int32Array: cheap to slice
  * into tensors, cheap to copy. Validated on construction, immutable by convention.
@@ -227,6 +239,42 @@ export class Dataset {
     }
     for (let j = 0; j < this.nFeatures; j++) m[j]! /= this.nRows;
     return m;
+  }
+
+  /**
+   * Per-feature mean and population standard deviation, for a standardising scaler, and the
+   * features that do not vary (a scaler must not divide by their ~0 std). Float64 throughout
+   * and two passes (mean, then deviations from it, with the pass-two rounding error
+   * subtracted), so a large offset does not swamp a small spread as `E[x²] − E[x]²` would.
+   *
+   * @example
+   * const { mean, std, constant } = ds.featureStatistics();
+   * const names = constant.map((j) => ds.featureNames?.[j] ?? `feature ${j}`);
+   */
+  featureStatistics(): FeatureStatistics {
+    const d = this.nFeatures;
+    const n = this.nRows;
+    const mean = this.featureMeans();
+    const sumDev = new Float64Array(d);
+    const sumSq = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        const e = (this.features[i * d + j] as number) - (mean[j] as number);
+        sumDev[j]! += e;
+        sumSq[j]! += e * e;
+      }
+    }
+    const std = new Float64Array(d);
+    const constant: number[] = [];
+    for (let j = 0; j < d; j++) {
+      // sumDev is 0 in exact arithmetic; what is left is the mean's rounding error
+      const s = sumDev[j] as number;
+      std[j] = Math.sqrt(Math.max(0, ((sumSq[j] as number) - (s * s) / n) / n));
+      if ((std[j] as number) <= CONSTANT_TOLERANCE * Math.max(1, Math.abs(mean[j] as number))) {
+        constant.push(j);
+      }
+    }
+    return { mean, std, constant };
   }
 
   /** One feature column as a Float64Array (for drift tests and summaries). */

@@ -1,6 +1,7 @@
 export { type Batch, BatchIterator, type BatchOptions, epochOrder } from './batches';
-export { Dataset, DatasetError, type DatasetInit } from './dataset';
+export { Dataset, DatasetError, type DatasetInit, type FeatureStatistics } from './dataset';
 export { loadCsv, loadJsonl, parseCsv, parseJsonl, type TableOptions } from './io';
+export { canonicalLabel } from './labels';
 export { Rng, type Seed } from './rng';
 export {
   balanced,

@@ -14,7 +14,8 @@ describe('CSV', () => {
     expect(ds.featureNames).toEqual(['x1', 'x2']);
     expect([...ds.features]).toEqual([0.5, 2, 1.5, Math.fround(-0.3)]);
     expect([...ds.labels]).toEqual([1, 0]);
-    expect(ds.classNames).toBeUndefined();
+    // labels are names: a loaded dataset always says which name each index stands for
+    expect(ds.classNames).toEqual(['0', '1']);
   });
 
   it('maps string labels to sorted class names, or to the names given', () => {

@@ -121,6 +121,45 @@ describe('Dataset operations', () => {
   });
 });
 
+describe('Dataset.featureStatistics', () => {
+  it('gives the population mean and std of each feature (3×2, by hand)', () => {
+    // a = 1, 2, 6: mean 3, deviations −2, −1, 3, squares sum 14 → std √(14/3)
+    // b = 4, 8, 0: mean 4, deviations 0, 4, −4, squares sum 32 → std √(32/3)
+    const ds = new Dataset({ features: [1, 4, 2, 8, 6, 0], labels: [0, 1, 0], nFeatures: 2 });
+    const { mean, std, constant } = ds.featureStatistics();
+    expect([...mean]).toEqual([3, 4]);
+    expect(std[0]).toBeCloseTo(Math.sqrt(14 / 3), 14);
+    expect(std[1]).toBeCloseTo(Math.sqrt(32 / 3), 14);
+    expect(constant).toEqual([]);
+  });
+
+  it('lists constant features, relative to the size of their mean', () => {
+    const ds = new Dataset({
+      // a constant 0.1 (not exact in binary), b tiny but real spread, c constant 1e6,
+      // d = 1e6 ± 1 (varies: std √(2/3) is large next to 1e-12 · 1e6)
+      features: [0.1, 1e-6, 1e6, 1e6 - 1, 0.1, 2e-6, 1e6, 1e6, 0.1, 3e-6, 1e6, 1e6 + 1],
+      labels: [0, 0, 0],
+      nFeatures: 4,
+      featureNames: ['a', 'b', 'c', 'd'],
+    });
+    const { std, constant } = ds.featureStatistics();
+    expect(constant).toEqual([0, 2]);
+    expect(constant.map((j) => ds.featureNames?.[j])).toEqual(['a', 'c']);
+    expect(std[0]).toBe(0);
+    expect(std[3]).toBeCloseTo(Math.sqrt(2 / 3), 12);
+  });
+
+  it('keeps a small spread exact under a large offset (two passes, not E[x²] − E[x]²)', () => {
+    // 2^24 − 15, −14, −12 are exact in Float32: deviations −4/3, −1/3, 5/3, squares sum 42/9,
+    // std √(14/9) = 1.2472…; the one-pass formula gives 1.2374 or 1.2416 here
+    const xs = [16777201, 16777202, 16777204];
+    const ds = new Dataset({ features: xs, labels: [0, 0, 0], nFeatures: 1 });
+    const { mean, std } = ds.featureStatistics();
+    expect(mean[0]).toBe(50331607 / 3);
+    expect(std[0]).toBeCloseTo(Math.sqrt(14 / 9), 12);
+  });
+});
+
 describe('BatchIterator', () => {
   const ds = new Dataset({
     features: Float32Array.from({ length: 10 }, (_, i) => i),

@@ -43,7 +43,11 @@ export interface LifetimeCost {
 }
 
 interface Plan {
-  params: 'head' | 'all';
+  /**
+   * `staged`: gradual unfreezing trains the head alone first and the whole network last;
+   * with equal epochs per stage its mean trainable size is about halfway between the two.
+   */
+  params: 'head' | 'staged' | 'all';
   epochs: 'full' | 'warm';
   data: 'new' | 'combined';
   forgettingRisk: ForgettingRisk;
@@ -55,6 +59,12 @@ interface Plan {
 const PLANS: Readonly<Record<StrategyId, Plan>> = {
   fine_tune_head_only: { params: 'head', epochs: 'full', data: 'new', forgettingRisk: 'medium' },
   fine_tune_full_network: { params: 'all', epochs: 'full', data: 'new', forgettingRisk: 'high' },
+  fine_tune_gradual_unfreeze: {
+    params: 'staged',
+    epochs: 'full',
+    data: 'new',
+    forgettingRisk: 'medium',
+  },
   retrain_warm_new_only: { params: 'all', epochs: 'warm', data: 'new', forgettingRisk: 'high' },
   retrain_warm_combined: {
     params: 'all',
@@ -92,7 +102,12 @@ export class CostModel {
     const plan = PLANS[strategy];
     if (!plan) throw new Error(`unknown strategy '${String(strategy)}'`);
     const { nNewSamples, nParamsTotal, nParamsHead, epochs, warmEpochFactor } = this.input;
-    const paramsTrained = plan.params === 'head' ? nParamsHead : nParamsTotal;
+    const paramsTrained =
+      plan.params === 'head'
+        ? nParamsHead
+        : plan.params === 'staged'
+          ? (nParamsHead + nParamsTotal) / 2
+          : nParamsTotal;
     const strategyEpochs = plan.epochs === 'warm' ? epochs * warmEpochFactor : epochs;
     const samples = plan.data === 'combined' ? nNewSamples + nHistoricalSamples : nNewSamples;
     const unit = nParamsHead * epochs * nNewSamples;
@@ -107,9 +122,9 @@ export class CostModel {
     };
   }
 
-  /** Every strategy, in the canonical order of `STRATEGY_IDS`. */
-  table(): StrategyCost[] {
-    return STRATEGY_IDS.map((s) => this.estimate(s));
+  /** Every strategy, in the canonical order of `STRATEGY_IDS` (or the ones given). */
+  table(strategies: readonly StrategyId[] = STRATEGY_IDS): StrategyCost[] {
+    return strategies.map((s) => this.estimate(s));
   }
 
   /**
@@ -157,7 +172,7 @@ export function relativeWallTime(
   const samples =
     plan.data === 'combined' ? sizes.nNewSamples + sizes.nHistoricalSamples : sizes.nNewSamples;
   const epochFactor = plan.epochs === 'warm' ? (sizes.warmEpochFactor ?? 0.5) : 1;
-  const stepFactor = plan.params === 'head' ? 1 / 3 : 1;
+  const stepFactor = plan.params === 'head' ? 1 / 3 : plan.params === 'staged' ? 2 / 3 : 1;
   return (samples / Math.max(1, sizes.nNewSamples)) * epochFactor * stepFactor;
 }
 
@@ -165,6 +180,7 @@ export function relativeWallTime(
 export const STRATEGIES_BY_COST: readonly StrategyId[] = [
   Strategy.FineTuneHeadOnly,
   Strategy.RetrainWarmNewOnly,
+  Strategy.FineTuneGradualUnfreeze,
   Strategy.FineTuneFullNetwork,
   Strategy.TrainFromScratch,
   Strategy.RetrainWarmCombined,

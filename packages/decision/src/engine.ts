@@ -8,7 +8,7 @@ import {
   RULES,
   type Rule,
 } from './rules';
-import { DecisionInput, type Signals } from './signals';
+import { DecisionInput, type SignalCountKey, type Signals } from './signals';
 import type { StrategyId } from './strategy';
 import { Thresholds, type ThresholdsInput } from './thresholds';
 
@@ -147,6 +147,7 @@ export class DecisionEngine {
     }
 
     const nNewClasses = ctx.newClasses ? Math.max(1, signals.data.nNewClasses) : 0;
+    const thin = thinSignals(this.rules, signals, this.thresholds.minSignalRows);
     for (const d of decisions) {
       for (const w of strategyWarnings) {
         if (w.strategy !== d.strategy) continue;
@@ -155,6 +156,13 @@ export class DecisionEngine {
       }
       d.warnings.push(...globalWarnings);
       if (lowerConfidence) d.confidence = DOWNGRADE[d.confidence];
+      const weak = d.rules.flatMap((id) => thin.get(id) ?? []);
+      if (weak.length > 0) {
+        d.confidence = DOWNGRADE[d.confidence];
+        d.warnings.push(
+          `${[...new Set(weak)].join(', ')}: measured on fewer than ${this.thresholds.minSignalRows} rows — too uncertain to decide on alone; confidence lowered`,
+        );
+      }
       if (
         nNewClasses > 0 &&
         d.strategy !== 'train_from_scratch' &&
@@ -205,4 +213,28 @@ export function summary(result: DecisionResult): string {
     for (const r of result.ruledOut) lines.push(`  - ${r.strategy}: ${r.reason} [${r.rule}]`);
   }
   return lines.join('\n');
+}
+
+/**
+ * For each rule, the signals it rests on that were measured on too few rows, as
+ * "transferQuality (36 rows)". Signals without a count are taken as exact.
+ */
+function thinSignals(
+  rules: readonly Rule[],
+  signals: Signals,
+  minRows: number,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const counts = signals.model.counts;
+  if (!counts) return out;
+  for (const rule of rules) {
+    const weak = (rule.uses ?? [])
+      .filter((k: SignalCountKey) => signals.model[k] !== undefined)
+      .flatMap((k: SignalCountKey) => {
+        const n = counts[k];
+        return n !== undefined && n < minRows ? [`${k} (${n} rows)`] : [];
+      });
+    if (weak.length > 0) out.set(rule.id, weak);
+  }
+  return out;
 }

@@ -31,9 +31,12 @@ export {
   DriftSignals,
   decisionInputJsonSchema,
   ModelSignals,
+  SIGNAL_COUNT_KEYS,
+  type SignalCountKey,
   type Signals,
 } from './signals';
 export {
+  ARTICLE_STRATEGY_IDS,
   COMBINED_STRATEGIES,
   STRATEGY_DESCRIPTIONS,
   STRATEGY_IDS,

@@ -34,6 +34,25 @@ export const DataSignals = z
   });
 export type DataSignals = z.output<typeof DataSignals>;
 
+/** The measured signals whose reliability depends on how many rows they were measured on. */
+export const SIGNAL_COUNT_KEYS = [
+  'currentAccuracy',
+  'accuracyOnNewData',
+  'transferQuality',
+] as const;
+export type SignalCountKey = (typeof SIGNAL_COUNT_KEYS)[number];
+
+/**
+ * How many rows each measured accuracy rests on. Optional: without counts the engine takes
+ * the numbers as exact; with them it lowers its confidence when a deciding signal rests on
+ * fewer than `Thresholds.minSignalRows` rows, and says so.
+ */
+export const SignalCounts = z.strictObject({
+  currentAccuracy: count.optional().describe('held-out rows behind currentAccuracy'),
+  accuracyOnNewData: count.optional().describe('rows behind accuracyOnNewData'),
+  transferQuality: count.optional().describe('held-out rows behind transferQuality'),
+});
+
 /** How the current champion behaves. Accuracies are on held-out data. */
 export const ModelSignals = z.strictObject({
   currentAccuracy: probability.optional().describe('champion accuracy on its own distribution'),
@@ -45,7 +64,10 @@ export const ModelSignals = z.strictObject({
   isUndertrained: z.boolean().default(false).describe('the champion had not converged'),
   transferQuality: probability
     .optional()
-    .describe('linear-probe accuracy of the frozen trunk on the new data'),
+    .describe(
+      'accuracy of head-only training on the frozen trunk, on held-out new rows (a probe); the rules compare it with currentAccuracy when that is known',
+    ),
+  counts: SignalCounts.optional().describe('rows each measured accuracy rests on'),
 });
 export type ModelSignals = z.output<typeof ModelSignals>;
 
@@ -54,6 +76,12 @@ export const DriftSignals = z
     driftDetected: z.boolean().optional().describe('defaults to driftSeverity != none'),
     driftSeverity: DriftSeverity.default('none'),
     newTask: z.boolean().default(false).describe('the new data is a different task, not a shift'),
+    accuracyDropSignificant: z
+      .boolean()
+      .optional()
+      .describe(
+        'whether currentAccuracy − accuracyOnNewData is statistically significant; false: the drop implies no drift (too few rows to tell)',
+      ),
     taskIdKnown: z.boolean().default(false).describe('inputs come with a task id at serving time'),
   })
   .superRefine((d, ctx) => {

@@ -10,10 +10,27 @@ export const Thresholds = z
     fewShotSamples: z.number().int().positive().default(500),
     /** At least this many new samples can support training a network from scratch. */
     dataRichSamples: z.number().int().positive().default(5_000),
-    /** Linear-probe accuracy at or above which the trunk's features transfer well. */
+    /**
+     * Probe accuracy at or above which the trunk's features transfer well — when the
+     * champion's own accuracy is unknown. Otherwise the relative thresholds below apply.
+     */
     goodTransfer: fraction.default(0.7),
-    /** Linear-probe accuracy below which the trunk's features do not transfer. */
+    /** Probe accuracy below which the trunk's features do not transfer (absolute). */
     poorTransfer: fraction.default(0.55),
+    /**
+     * Probe accuracy / the champion's own accuracy at or above which head-only training is
+     * as good as the champion was: features transfer. A probe of 0.83 under a 0.98
+     * champion (0.85) is not good transfer.
+     */
+    goodRelativeTransfer: fraction.default(0.95),
+    /** Probe accuracy / the champion's own accuracy below which features do not transfer. */
+    poorRelativeTransfer: fraction.default(0.75),
+    /**
+     * A measured accuracy resting on fewer rows than this is too uncertain to decide on
+     * alone (its 95 % Wilson interval is wider than about ±10 points near 0.5): a decision
+     * that rests on it gets its confidence lowered.
+     */
+    minSignalRows: z.number().int().positive().default(100),
     /** Accuracy drop on the new data that counts as mild drift (absolute). */
     mildDrop: fraction.default(0.05),
     /** Accuracy drop at or above which drift is severe (absolute). */
@@ -28,6 +45,10 @@ export const Thresholds = z
   .refine((t) => t.poorTransfer <= t.goodTransfer, {
     path: ['poorTransfer'],
     message: 'must be <= goodTransfer',
+  })
+  .refine((t) => t.poorRelativeTransfer <= t.goodRelativeTransfer, {
+    path: ['poorRelativeTransfer'],
+    message: 'must be <= goodRelativeTransfer',
   })
   .refine((t) => t.fewShotSamples <= t.dataRichSamples, {
     path: ['fewShotSamples'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CostModel, SignalValidationError } from '../src/index';
+import { ARTICLE_STRATEGY_IDS, CostModel, SignalValidationError } from '../src/index';
 
 const article = new CostModel({
   nNewSamples: 500,
@@ -12,7 +12,9 @@ const article = new CostModel({
 describe('CostModel', () => {
   it("reproduces the article's relative compute factors", () => {
     const factors = Object.fromEntries(
-      article.table().map((c) => [c.strategy, Math.round(c.relativeCompute * 10) / 10]),
+      article
+        .table(ARTICLE_STRATEGY_IDS)
+        .map((c) => [c.strategy, Math.round(c.relativeCompute * 10) / 10]),
     );
     expect(factors).toEqual({
       fine_tune_head_only: 1.0,
@@ -22,6 +24,15 @@ describe('CostModel', () => {
       retrain_cold_combined: 1564.5,
       train_from_scratch: 521.5,
     });
+  });
+
+  it('prices gradual unfreezing halfway between head-only and the whole network', () => {
+    // (512 + 267,000) / 2 trainable on average × 10 epochs × 500 samples, over 512 × 10 × 500
+    expect(article.estimate('fine_tune_gradual_unfreeze').relativeCompute).toBeCloseTo(
+      (512 + 267_000) / 2 / 512,
+      10,
+    );
+    expect(article.table().map((c) => c.strategy)).toContain('fine_tune_gradual_unfreeze');
   });
 
   it('reports samples, epochs and forgetting risk per strategy', () => {

@@ -23,3 +23,14 @@ export {
   type GateThresholds,
 } from './gate';
 export { argmax, type Labels, type Probabilities } from './labels';
+export { mcnemarExact } from './mcnemar';
+export { type DifferenceInterval, newcombeDifference } from './newcombe';
+export { newcombePairedDifference, type PairedCounts } from './newcombe-paired';
+export { normalQuantile } from './normal-quantile';
+export { nonInferior, type PairedComparison, pairedComparison } from './paired';
+export {
+  accuracyInterval,
+  type Correctness,
+  type ProportionInterval,
+  wilsonInterval,
+} from './wilson';

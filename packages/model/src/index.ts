@@ -27,4 +27,11 @@ export {
   type TrunkHeadOptions,
   type WeightValue,
 } from './model';
+export {
+  type InputScaler,
+  type InputScalerInit,
+  type ScalerFit,
+  type ScalerFromStatisticsOptions,
+  scalerFromStatistics,
+} from './scaler';
 export { installWasmSpeedups } from './speedups';

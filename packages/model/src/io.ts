@@ -7,8 +7,15 @@ import { type FrozenBatchNorm, TrunkHeadModel } from './model';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
-/** Bumped when the saved layout changes incompatibly; newer formats are refused. */
-export const RVFT_FORMAT_VERSION = 1;
+/**
+ * The newest rvft model format this library reads; newer formats are refused. A model is
+ * written with the lowest format that describes it: 1 without an input scaler, 2 with one —
+ * a format-1 reader would ignore the scaler and predict on unscaled inputs, a silent wrong
+ * number, so it must refuse such a model instead. Both are read.
+ */
+export const RVFT_FORMAT_VERSION = 2;
+/** The format a model with an input scaler is written in. */
+const SCALER_FORMAT_VERSION = 2;
 
 export interface RvftMetadata {
   formatVersion: number;
@@ -20,6 +27,11 @@ export interface RvftMetadata {
   architecture: Record<string, unknown>;
   backend: string;
   savedAt: string;
+  /**
+   * Per-feature standardisation `(x - mean) / scale` applied before the trunk (format 2).
+   * float32 values written as JSON numbers: they read back bit-identical.
+   */
+  inputScaler?: { mean: number[]; scale: number[] };
 }
 
 function joinBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
@@ -156,8 +168,9 @@ export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): F
 
 async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
+  const scaler = model.inputScaler;
   const metadata: RvftMetadata = {
-    formatVersion: RVFT_FORMAT_VERSION,
+    formatVersion: scaler ? SCALER_FORMAT_VERSION : 1,
     inputDim: model.inputDim,
     embeddingDim: model.embeddingDim,
     outputDim: model.outputDim,
@@ -166,6 +179,10 @@ async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts>
     architecture: model.architecture,
     backend: tf.getBackend(),
     savedAt: new Date().toISOString(),
+    // float32 → number is exact, JSON writes the shortest string that parses back to it
+    ...(scaler
+      ? { inputScaler: { mean: Array.from(scaler.mean), scale: Array.from(scaler.scale) } }
+      : {}),
   };
   await model.asLayersModel().save(
     tf.io.withSaveHandler(async (a) => {
@@ -185,6 +202,13 @@ export function readMetadata(artifacts: tf.io.ModelArtifacts, where: string): Rv
       `${where}: saved with rvft model format ${meta.formatVersion}; this @rvft/model reads up to ${RVFT_FORMAT_VERSION} — upgrade @rvft/model`,
     );
   }
+  // format 2 exists to carry a scaler; one without it lost it (hand edit, corruption), and
+  // loading it would predict on unscaled inputs without a word
+  if (meta.formatVersion === SCALER_FORMAT_VERSION && meta.inputScaler == null) {
+    throw new Error(
+      `${where}: rvft model format ${SCALER_FORMAT_VERSION} must carry an inputScaler, and this ${MODEL_JSON} has none`,
+    );
+  }
   return meta;
 }
 
@@ -202,10 +226,16 @@ async function fromArtifacts(
   ) {
     throw new Error(`${where}: expected a Sequential of [trunk, head] models`);
   }
-  const model = TrunkHeadModel.adopt(trunk, head, {
-    frozenBatchNorm: meta.frozenBatchNorm,
-    architecture: meta.architecture,
-  });
+  let model: TrunkHeadModel;
+  try {
+    model = TrunkHeadModel.adopt(trunk, head, {
+      frozenBatchNorm: meta.frozenBatchNorm,
+      architecture: meta.architecture,
+      inputScaler: meta.inputScaler ?? null,
+    });
+  } catch (e) {
+    throw new Error(`${where}: bad inputScaler in ${MODEL_JSON} (${(e as Error).message})`);
+  }
   if (meta.trunkFrozen) model.freezeTrunk();
   return model;
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { TrunkHeadModel } from './model';
+import type { InputScalerInit } from './scaler';
 
 export interface MlpOptions {
   inputDim: number;
@@ -17,6 +18,12 @@ export interface MlpOptions {
   /** PyTorch's 1e-5 (tfjs defaults to 1e-3). */
   batchNormEpsilon?: number;
   seed: number;
+  /**
+   * Per-feature standardisation applied before the trunk (see
+   * `TrunkHeadModel.setInputScaler`, `scalerFromStatistics`); the model then takes raw
+   * features. Not part of `architecture`, saved with the model all the same.
+   */
+  inputScaler?: InputScalerInit | null;
 }
 
 function checkDim(name: string, v: unknown): void {
@@ -91,5 +98,14 @@ export function createMlp(opts: MlpOptions): TrunkHeadModel {
       batchNormEpsilon: epsilon,
     },
   });
-  return model.reinitialize(opts.seed);
+  model.reinitialize(opts.seed);
+  if (opts.inputScaler) {
+    try {
+      model.setInputScaler(opts.inputScaler);
+    } catch (e) {
+      model.dispose();
+      throw new Error(`createMlp: ${(e as Error).message}`);
+    }
+  }
+  return model;
 }

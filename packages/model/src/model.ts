@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initialValue, weightSeed } from './init';
+import { type InputScaler, type InputScalerInit, toFloat32Scaler } from './scaler';
 
 /**
  * What BatchNorm does in a frozen trunk during training — the classic fine-tuning trap.
@@ -37,6 +38,8 @@ export interface ModelSnapshot {
 export interface TrunkHeadOptions {
   /** Recorded in saved metadata so a loaded model can say what it is. */
   architecture?: Record<string, unknown>;
+  /** Per-feature standardisation applied before the trunk; see `setInputScaler`. */
+  inputScaler?: InputScalerInit | null;
 }
 
 // Predictions are computed in chunks so a large dataset never needs one huge activation.
@@ -136,6 +139,10 @@ export class TrunkHeadModel {
   private _head: tfl.LayersModel;
   private _frozenBatchNorm: FrozenBatchNorm = FrozenBatchNorm.BatchStatistics;
   private _combined: tfl.Sequential | undefined;
+  // The scaler as float32 data (what `inputScaler` and saving read) and as two tensors owned
+  // by the model, uploaded once when set: each forward pays two kernels and no uploads.
+  private _scaler: { mean: Float32Array; scale: Float32Array } | null = null;
+  private _scalerTensors: { mean: tf.Tensor1D; scale: tf.Tensor1D } | null = null;
   private disposed = false;
   readonly architecture: Record<string, unknown>;
 
@@ -153,6 +160,7 @@ export class TrunkHeadModel {
     this._trunk = trunk;
     this._head = head;
     this.architecture = opts.architecture ?? { kind: 'custom' };
+    if (opts.inputScaler) this.setInputScaler(opts.inputScaler);
   }
 
   get trunk(): tfl.LayersModel {
@@ -179,9 +187,78 @@ export class TrunkHeadModel {
     return this._frozenBatchNorm;
   }
 
+  // ---- input scaler ---------------------------------------------------------------------
+
+  /**
+   * The per-feature standardisation applied before the trunk, or null (raw features go
+   * straight in). Returns copies: changing them changes nothing; use `setInputScaler`.
+   */
+  get inputScaler(): InputScaler | null {
+    if (!this._scaler) return null;
+    return { mean: this._scaler.mean.slice(), scale: this._scaler.scale.slice() };
+  }
+
+  /**
+   * Sets (or, with null, removes) the input scaler: every forward pass — `forward`,
+   * `predictLogits`, `predictProba`, `probabilities`, `embed` — first computes
+   * `(x - mean) / scale`, so callers always pass RAW features. Fit mean and scale on the
+   * champion's training rows (`scalerFromStatistics` turns column mean/std into a scaler and
+   * handles constant columns); the scaler is saved and loaded with the model.
+   *
+   * Validates before changing anything: one value per input feature, every value finite in
+   * float32, every scale > 0 (errors name the index and value). Stores float32 copies (a
+   * mean of -0 as +0, which is what JSON can carry: saved models read back exact), and
+   * holds them as two tensors owned by the model (so `tf.memory().numTensors` grows by 2;
+   * replacing or removing the scaler, or `dispose()`, frees them). Not part of `snapshot()`,
+   * untouched by `restore()` and `reinitialize()`.
+   */
+  setInputScaler(s: InputScalerInit | null): this {
+    this.assertAlive();
+    const next = s === null ? null : toFloat32Scaler(s, this.inputDim, 'setInputScaler');
+    // kept: a scaler set inside someone's tf.tidy must outlive it
+    const tensors = next
+      ? {
+          mean: tf.keep(tf.tensor1d(next.mean, 'float32')),
+          scale: tf.keep(tf.tensor1d(next.scale, 'float32')),
+        }
+      : null;
+    this.disposeScalerTensors();
+    this._scaler = next;
+    this._scalerTensors = tensors;
+    return this;
+  }
+
+  /**
+   * `(x - mean) / scale` with the model's scaler: what every forward pass does first. For code
+   * that applies `model.trunk` (or `asLayersModel()`) directly, which does not scale. Without
+   * a scaler it returns `x` itself (no kernel, not a copy); with one, a new tensor the caller
+   * owns (exactly two kernels; intermediates are freed).
+   */
+  scaleInputs(x: tf.Tensor2D): tf.Tensor2D {
+    this.assertAlive();
+    if (!this._scalerTensors) return x;
+    if (x.rank !== 2 || x.shape[1] !== this.inputDim) {
+      throw new Error(`scaleInputs: expected shape [n, ${this.inputDim}], got [${x.shape}]`);
+    }
+    return this.applyScaler(x) as tf.Tensor2D;
+  }
+
+  private applyScaler(x: tf.Tensor): tf.Tensor {
+    const s = this._scalerTensors;
+    if (!s) return x;
+    return tf.tidy(() => tf.div(tf.sub(x, s.mean), s.scale));
+  }
+
+  private disposeScalerTensors(): void {
+    if (this._scalerTensors) tf.dispose([this._scalerTensors.mean, this._scalerTensors.scale]);
+    this._scalerTensors = null;
+  }
+
   /**
    * Trunk and head as one tfjs Sequential (input → logits), sharing their weights: what is
-   * saved, and what `tf.loadLayersModel` gives back. Built once per head.
+   * saved, and what `tf.loadLayersModel` gives back. Built once per head. It does NOT apply
+   * the input scaler: feed it `scaleInputs(x)` (a plain tfjs loader of a saved model must
+   * scale with `userDefinedMetadata.rvft.inputScaler` itself).
    */
   asLayersModel(): tfl.LayersModel {
     this.assertAlive();
@@ -198,15 +275,15 @@ export class TrunkHeadModel {
   // ---- forward ------------------------------------------------------------------------
 
   /**
-   * Logits for a batch, for use inside a gradient tape. With `training`, BatchNorm uses
-   * batch statistics and Dropout is active — except in a frozen trunk under
-   * `FrozenBatchNorm.Inference`.
+   * Logits for a batch of raw features, for use inside a gradient tape. The input scaler, if
+   * any, is applied first. With `training`, BatchNorm uses batch statistics and Dropout is
+   * active — except in a frozen trunk under `FrozenBatchNorm.Inference`.
    */
   forward(x: tf.Tensor, training: boolean): tf.Tensor2D {
     this.assertAlive();
     const trunkTraining =
       training && !(this.trunkIsFrozen && this._frozenBatchNorm === FrozenBatchNorm.Inference);
-    const z = this._trunk.apply(x, { training: trunkTraining }) as tf.Tensor;
+    const z = this._trunk.apply(this.applyScaler(x), { training: trunkTraining }) as tf.Tensor;
     return this._head.apply(z, { training }) as tf.Tensor2D;
   }
 
@@ -220,11 +297,11 @@ export class TrunkHeadModel {
     return this.inChunks(x, (batch) => tf.softmax(this.forward(batch, false)));
   }
 
-  /** The trunk's output (the embedding). The caller disposes the result. */
+  /** The trunk's output (the embedding) for raw features. The caller disposes the result. */
   embed(x: Features): tf.Tensor2D {
     return this.inChunks(
       x,
-      (batch) => this._trunk.apply(batch, { training: false }) as tf.Tensor2D,
+      (batch) => this._trunk.apply(this.applyScaler(batch), { training: false }) as tf.Tensor2D,
     );
   }
 
@@ -373,7 +450,10 @@ export class TrunkHeadModel {
     return this;
   }
 
-  /** Re-draws every weight (kernels Kaiming-normal, the rest at their initial values). */
+  /**
+   * Re-draws every weight (kernels Kaiming-normal, the rest at their initial values). The
+   * input scaler is left as it is.
+   */
   reinitialize(seed: number): this {
     this.assertAlive();
     const all = [...weightsInOrder(this._trunk), ...weightsInOrder(this._head)];
@@ -387,6 +467,11 @@ export class TrunkHeadModel {
 
   // ---- snapshots ------------------------------------------------------------------------
 
+  /**
+   * A deep copy of every weight (BatchNorm running statistics included). Weights only: the
+   * input scaler is not part of a snapshot, and `restore` leaves it alone — a strategy that
+   * refits the scaler sets it explicitly with `setInputScaler`.
+   */
   snapshot(): ModelSnapshot {
     this.assertAlive();
     const copy = (model: tfl.LayersModel): WeightValue[] => {
@@ -402,7 +487,7 @@ export class TrunkHeadModel {
 
   /**
    * Puts back every weight of a snapshot. A head expanded since the snapshot is shrunk back
-   * to the snapshot's size.
+   * to the snapshot's size. The input scaler is not touched (see `snapshot`).
    */
   restore(snapshot: ModelSnapshot): this {
     this.assertAlive();
@@ -451,13 +536,14 @@ export class TrunkHeadModel {
   }
 
   /**
-   * Frees every weight. A TrunkHeadModel owns the trunk and head it wraps; neither can be
-   * used afterwards.
+   * Frees every weight and the input scaler's tensors. A TrunkHeadModel owns the trunk and
+   * head it wraps; neither can be used afterwards.
    */
   dispose(): void {
     if (this.disposed) return;
     release(this._trunk);
     release(this._head);
+    this.disposeScalerTensors();
     this._combined = undefined;
     this.disposed = true;
   }
@@ -466,11 +552,18 @@ export class TrunkHeadModel {
     if (this.disposed) throw new Error('TrunkHeadModel: used after dispose()');
   }
 
-  /** @internal Replaces trunk and head (used by clone/load). */
+  /**
+   * @internal Wraps a loaded trunk and head (used by clone/load). On a bad scaler the
+   * model is disposed before the error is thrown, so nothing leaks.
+   */
   static adopt(
     trunk: tfl.LayersModel,
     head: tfl.LayersModel,
-    state: { frozenBatchNorm?: FrozenBatchNorm; architecture?: Record<string, unknown> },
+    state: {
+      frozenBatchNorm?: FrozenBatchNorm;
+      architecture?: Record<string, unknown>;
+      inputScaler?: InputScalerInit | null;
+    },
   ): TrunkHeadModel {
     const m = new TrunkHeadModel(
       trunk,
@@ -478,6 +571,14 @@ export class TrunkHeadModel {
       state.architecture ? { architecture: state.architecture } : {},
     );
     if (state.frozenBatchNorm) m._frozenBatchNorm = state.frozenBatchNorm;
+    if (state.inputScaler) {
+      try {
+        m.setInputScaler(state.inputScaler);
+      } catch (e) {
+        m.dispose();
+        throw e;
+      }
+    }
     return m;
   }
 }

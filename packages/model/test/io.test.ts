@@ -17,6 +17,8 @@ import {
   FrozenBatchNorm,
   fileSystemIO,
   loadModel,
+  RVFT_FORMAT_VERSION,
+  readMetadata,
   saveModel,
 } from '../src/index';
 
@@ -174,6 +176,196 @@ describe('no leaks across save, load and clone', () => {
     const loaded = await loadModel(dir);
     const copy = await cloneModel(loaded);
     loaded.expandHead(2);
+    for (const model of [m, loaded, copy]) model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the input scaler is saved with the model', () => {
+  // A 2-feature MLP with a scaler far from identity: means in the thousands, scales 0.1 and 1000.
+  const scaled2d = () =>
+    createMlp({
+      inputDim: 2,
+      hiddenDims: [16, 8],
+      outputDim: 2,
+      seed: 5,
+      inputScaler: { mean: [1234.567, -4321.5], scale: [0.1, 1000] },
+    });
+  const raw2d = () =>
+    tf.tidy(() =>
+      tf.add(
+        tf.mul(tf.randomNormal([64, 2], 0, 1, 'float32', 3), tf.tensor1d([0.1, 1000])),
+        tf.tensor1d([1234.567, -4321.5]),
+      ),
+    ) as tf.Tensor2D;
+  const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    expect(a.length).toBe(b.length);
+    const differ: number[] = [];
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) differ.push(i);
+    expect(differ).toEqual([]);
+  };
+
+  it('predictions on raw features are bit-identical after saveModel / loadModel', async () => {
+    const m = scaled2d();
+    const x = raw2d();
+    tf.tidy(() => m.forward(x, true)); // non-trivial BatchNorm running statistics
+    const dir = join(root, 'scaled');
+    await saveModel(m, dir);
+    const loaded = await loadModel(dir);
+    expect(loaded.inputScaler).toEqual(m.inputScaler);
+    const before = m.probabilities(x);
+    const after = loaded.probabilities(x);
+    sameBits(after, before);
+    // and the scaler matters: without it the loaded model predicts something else
+    const unscaled = await loadModel(dir);
+    unscaled.setInputScaler(null);
+    expect([...unscaled.probabilities(x)]).not.toEqual([...before]);
+    for (const model of [m, loaded, unscaled]) model.dispose();
+    x.dispose();
+  });
+
+  it('model.json carries the scaler under format 2; a model without one stays format 1', async () => {
+    const m = scaled2d();
+    const dir = join(root, 'scaled-json');
+    await saveModel(m, dir);
+    const meta = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).userDefinedMetadata.rvft;
+    expect(RVFT_FORMAT_VERSION).toBe(2);
+    expect(meta.formatVersion).toBe(2);
+    expect(meta.inputScaler).toEqual({
+      mean: [Math.fround(1234.567), -4321.5],
+      scale: [Math.fround(0.1), 1000],
+    });
+    m.setInputScaler(null);
+    await saveModel(m, dir, { overwrite: true });
+    const plain = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).userDefinedMetadata
+      .rvft;
+    expect(plain.formatVersion).toBe(1);
+    expect(plain).not.toHaveProperty('inputScaler');
+    m.dispose();
+  });
+
+  it('float32 → number → JSON → number → Float32Array is exact for awkward values', async () => {
+    // values whose float32 has no short decimal: tiny, huge, subnormal, thirds, -0
+    const mean = [Math.fround(0.1), 1 / 3, -2 / 3, 3.4e38, 1e-40, -0, 1e-7, 123456.789];
+    const scale = [1e-30, 1 / 3, 7e-3, 3e38, 1e-40, 0.1, 1e7, Math.PI];
+    const m = createMlp({
+      inputDim: 8,
+      hiddenDims: [4],
+      outputDim: 2,
+      seed: 1,
+      inputScaler: { mean, scale },
+    });
+    const dir = join(root, 'exact');
+    await saveModel(m, dir);
+    const loaded = await loadModel(dir);
+    const a = m.inputScaler!;
+    const b = loaded.inputScaler!;
+    sameBits(b.mean, a.mean);
+    sameBits(b.scale, a.scale);
+    sameBits(
+      a.mean,
+      Float32Array.from(mean, (v) => v + 0),
+    );
+    expect(new Uint8Array(b.scale.buffer)).toEqual(new Uint8Array(a.scale.buffer));
+    expect(new Uint8Array(b.mean.buffer)).toEqual(new Uint8Array(a.mean.buffer));
+    m.dispose();
+    loaded.dispose();
+  });
+
+  it('a reader that predates the scaler refuses format 2; a newer reader refuses newer formats', async () => {
+    const m = scaled2d();
+    const dir = join(root, 'scaled-version');
+    await saveModel(m, dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const artifacts = (rvft: object) => ({ modelTopology: {}, userDefinedMetadata: { rvft } });
+    // the format-1 reader's check was `formatVersion > 1 → refuse`: this file is above it
+    expect(json.userDefinedMetadata.rvft.formatVersion).toBeGreaterThan(1);
+    // and that check refuses: here one version up from this reader
+    expect(() =>
+      readMetadata(
+        artifacts({ ...json.userDefinedMetadata.rvft, formatVersion: RVFT_FORMAT_VERSION + 1 }),
+        'x',
+      ),
+    ).toThrow(/saved with rvft model format 3; this @rvft\/model reads up to 2 — upgrade/);
+    // format 1 still reads
+    expect(
+      readMetadata(
+        artifacts({ ...json.userDefinedMetadata.rvft, formatVersion: 1, inputScaler: undefined }),
+        'x',
+      ).formatVersion,
+    ).toBe(1);
+    m.dispose();
+  });
+
+  it('a format-2 model.json that lost its scaler, or has a bad one, is refused without leaking', async () => {
+    const m = scaled2d();
+    const dir = join(root, 'scaled-broken');
+    await saveModel(m, dir);
+    const path = join(dir, 'model.json');
+    const original = JSON.parse(readFileSync(path, 'utf8'));
+    const before = tf.memory().numTensors;
+
+    const lost = structuredClone(original);
+    delete lost.userDefinedMetadata.rvft.inputScaler;
+    writeFileSync(path, JSON.stringify(lost));
+    await expect(loadModel(dir)).rejects.toThrow(
+      /rvft model format 2 must carry an inputScaler, and this model.json has none/,
+    );
+
+    const zero = structuredClone(original);
+    zero.userDefinedMetadata.rvft.inputScaler.scale[1] = 0;
+    writeFileSync(path, JSON.stringify(zero));
+    await expect(loadModel(dir)).rejects.toThrow(
+      /bad inputScaler in model.json \(setInputScaler: scale\[1\] is 0; every scale must be > 0/,
+    );
+
+    const short = structuredClone(original);
+    short.userDefinedMetadata.rvft.inputScaler.mean = [1];
+    writeFileSync(path, JSON.stringify(short));
+    await expect(loadModel(dir)).rejects.toThrow(
+      /mean has 1 values, the model has 2 input features/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    m.dispose();
+  });
+
+  it('cloneModel keeps the scaler, bit-identical predictions, independent of the original', async () => {
+    const m = scaled2d();
+    const c = await cloneModel(m);
+    expect(c.inputScaler).toEqual(m.inputScaler);
+    const x = raw2d();
+    sameBits(c.probabilities(x), m.probabilities(x));
+    c.setInputScaler(null);
+    expect(m.inputScaler).not.toBeNull();
+    x.dispose();
+    c.dispose();
+    m.dispose();
+  });
+
+  it('the plain tfjs model is the unscaled network: feed it scaleInputs(x)', async () => {
+    const m = scaled2d();
+    const dir = join(root, 'scaled-plain');
+    await saveModel(m, dir);
+    const plain = await tfl.loadLayersModel(fileSystemIO(dir));
+    const x = raw2d();
+    const expected = m.probabilities(x);
+    const got = tf.tidy(() =>
+      tf.softmax(plain.predict(m.scaleInputs(x)) as tf.Tensor2D).dataSync(),
+    );
+    sameBits(got, expected);
+    x.dispose();
+    plain.dispose();
+    m.dispose();
+  });
+
+  it('no leaks: save, load, clone and dispose of scaled models return to the baseline', async () => {
+    const before = tf.memory().numTensors;
+    const m = scaled2d();
+    const dir = join(root, 'scaled-leaks');
+    await saveModel(m, dir);
+    const loaded = await loadModel(dir);
+    const copy = await cloneModel(loaded);
+    copy.setInputScaler({ mean: [0, 0], scale: [1, 1] });
     for (const model of [m, loaded, copy]) model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

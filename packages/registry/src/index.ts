@@ -16,5 +16,6 @@ export {
   ModelName,
   REGISTRY_FORMAT_VERSION,
   RegisterOptions,
+  TrainingRecord,
   VersionMeta,
 } from './schema';

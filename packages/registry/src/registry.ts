@@ -180,6 +180,7 @@ export class Registry {
           tags: o.data.tags,
           lineage: o.data.lineage,
           ...(o.data.dataSchema ? { dataSchema: o.data.dataSchema } : {}),
+          ...(o.data.training ? { training: o.data.training } : {}),
           files,
         };
         await atomicWrite(join(tmp, META_JSON), JSON.stringify(meta, null, 2));

@@ -53,11 +53,28 @@ export const DataSchema = z.strictObject({
 });
 export type DataSchema = z.infer<typeof DataSchema>;
 
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+/**
+ * How a version was trained, so a later diagnosis can tell whether it had converged
+ * (`undertrained` in @rvft/strategies): steps, epochs, why training stopped, and the loss
+ * curves (at most 10,000 epochs each).
+ */
+export const TrainingRecord = z.strictObject({
+  steps: z.number().int().nonnegative(),
+  epochs: z.number().int().nonnegative(),
+  stopped: z.enum(['completed', 'early-stopping', 'aborted']),
+  losses: z.array(finite).max(10_000).optional(),
+  valLosses: z.array(finite).max(10_000).optional(),
+});
+export type TrainingRecord = z.infer<typeof TrainingRecord>;
+
 export const RegisterOptions = z.strictObject({
   metrics: z.record(z.string(), z.number()).default({}),
   lineage: Lineage.default({}),
   tags: z.record(z.string(), z.string()).default({}),
   dataSchema: DataSchema.optional(),
+  training: TrainingRecord.optional(),
 });
 export type RegisterOptions = z.input<typeof RegisterOptions>;
 
@@ -76,6 +93,8 @@ export const VersionMeta = z.strictObject({
   lineage: Lineage,
   /** Absent on versions registered without one. */
   dataSchema: DataSchema.optional(),
+  /** How it was trained; absent on versions registered without one. */
+  training: TrainingRecord.optional(),
   /** sha256 of every artifact file, checked at load. */
   files: z.record(z.string(), sha256),
 });

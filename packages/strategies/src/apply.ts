@@ -12,7 +12,7 @@ import {
 } from './strategies';
 
 export type ApplyStrategyOptions = StrategyOptions & {
-  /** The historical data: required by the combined retrains, added to scratch training. */
+  /** The historical data: required by the combined retrains (and used by nothing else). */
   oldData?: Dataset;
   /** Seed of the rows `expandHead` adds for new classes (default: the batch-order seed). */
   expandSeed?: number;
@@ -20,9 +20,11 @@ export type ApplyStrategyOptions = StrategyOptions & {
 
 /**
  * Runs a strategy by its id — what `DecisionEngine` recommends — with that strategy's
- * defaults. When the data holds labels the model cannot output yet, the head is expanded
- * first (old rows kept), so a recommendation for new classes runs as it reads.
- * `train_from_scratch` trains on old + new data when `oldData` is given, else on the new.
+ * defaults (`STRATEGY_DEFAULTS`, production profile unless `profile` says otherwise). When
+ * the data holds labels the model cannot output yet, the head is expanded first (old rows
+ * kept), so a recommendation for new classes runs as it reads. Each id is its own
+ * computation: `train_from_scratch` trains fresh weights on the new data only,
+ * `retrain_cold_combined` fresh weights on old + new.
  *
  * @example
  * const { decision } = await recommend({ champion: model, newData, oldData });
@@ -50,6 +52,8 @@ export async function applyStrategy(
       return fineTune(model, newData, { ...train, mode: FineTuneMode.HeadOnly });
     case Strategy.FineTuneFullNetwork:
       return fineTune(model, newData, { ...train, mode: FineTuneMode.FullNetwork });
+    case Strategy.FineTuneGradualUnfreeze:
+      return fineTune(model, newData, { ...train, mode: FineTuneMode.GradualUnfreeze });
     case Strategy.RetrainWarmNewOnly:
       return retrain(model, newData, { ...train, mode: RetrainMode.WarmNewOnly });
     case Strategy.RetrainWarmCombined:
@@ -63,7 +67,7 @@ export async function applyStrategy(
         ...(oldData ? { oldData } : {}),
       });
     case Strategy.TrainFromScratch:
-      return trainFromScratch(model, oldData ? oldData.concat(newData) : newData, train);
+      return trainFromScratch(model, newData, train);
     default:
       throw new RangeError(
         `strategy: must be one of ${Object.values(Strategy).join(', ')}, got '${String(strategy)}'`,

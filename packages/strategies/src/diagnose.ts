@@ -10,9 +10,12 @@ import {
   type ThresholdsInput,
 } from '@rvft/decision';
 import { type DatasetDrift, datasetDrift } from '@rvft/drift';
+import { newcombeDifference, type ProportionInterval, wilsonInterval } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
+import type { ProductionBudget, TrainingProfile } from './budget';
 import { evaluate } from './evaluate';
-import { type LinearProbeResult, linearProbe } from './probe';
+import { type HeadOnlyProbeResult, headOnlyProbe } from './probe';
+import { type TrainingRecord, undertrained } from './undertrained';
 
 export interface DiagnoseOptions {
   /** The champion in use. It is not modified. */
@@ -33,19 +36,44 @@ export interface DiagnoseOptions {
   newTask?: boolean;
   thresholds?: ThresholdsInput;
   seed?: number;
+  /**
+   * The champion's own accuracy on held-out rows of its distribution, as recorded when it
+   * was trained (`correct` of `n`): used as `currentAccuracy` when no old rows are given.
+   */
+  championAccuracy?: { correct: number; n: number };
+  /** How the champion was trained: `isUndertrained` is measured from it (see `undertrained`). */
+  championTraining?: TrainingRecord;
+  /** The profile and budget head-only fine-tuning will run with (the probe trains the same way). */
+  profile?: TrainingProfile;
+  budget?: Partial<ProductionBudget>;
+}
+
+/** An accuracy with the rows it rests on and its 95 % Wilson interval. */
+export interface MeasuredAccuracy extends ProportionInterval {
+  correct: number;
 }
 
 /** What each signal was measured from. */
 export interface DiagnosisEvidence {
   newLabels: number[];
-  accuracyOnOldData?: number;
-  accuracyOnNewData: number;
+  /** The champion on held-out old rows (or its recorded accuracy when none are given). */
+  accuracyOnOldData?: MeasuredAccuracy & { source: 'old rows' | 'recorded' };
+  accuracyOnNewData: MeasuredAccuracy;
   /** Accuracy on the part of the new data whose labels the champion knows. */
-  accuracyOnKnownClasses?: number;
-  accuracyDrop?: number;
+  accuracyOnKnownClasses?: MeasuredAccuracy;
+  /**
+   * Old minus new accuracy with its 95 % interval (Newcombe's hybrid score interval for two
+   * independent proportions); `significant` when the interval excludes 0.
+   */
+  accuracyDrop?: { estimate: number; lower: number; upper: number; significant: boolean };
+  /** The drift severity the drop implies: 'none' when the drop is not significant. */
   severityFromAccuracy?: DriftSeverity;
   featureDrift?: Pick<DatasetDrift, 'driftShare' | 'drifted'> & { psiMax: number; ksMinP: number };
-  linearProbe: LinearProbeResult;
+  /** Head-only fine-tuning's accuracy on rows it did not train on. */
+  probe: HeadOnlyProbeResult & { interval: ProportionInterval };
+  /** The probe relative to the champion's own accuracy (what the rules compare). */
+  relativeTransfer?: number;
+  undertrained?: { value: boolean; why: string };
 }
 
 export interface Diagnosis {
@@ -54,10 +82,21 @@ export interface Diagnosis {
   evidence: DiagnosisEvidence;
 }
 
+function measured(correct: number, n: number): MeasuredAccuracy {
+  return { ...wilsonInterval(correct, n), correct };
+}
+
+function accuracyOf(model: TrunkHeadModel, data: Dataset): MeasuredAccuracy {
+  const acc = evaluate(model, data).accuracy;
+  return measured(Math.round(acc * data.nRows), data.nRows);
+}
+
 /**
  * Measures every signal the decision engine takes, from the champion and the data alone:
- * counts, new labels, class imbalance, champion accuracy on the old and new data, transfer
- * quality by linear probe, and drift from the accuracy drop and per-feature KS / PSI tests.
+ * counts, new labels, class imbalance, champion accuracy on the old and new data (each with
+ * its row count and Wilson interval), transfer quality by a head-only probe, drift from the
+ * accuracy drop — only when it is statistically significant — and per-feature KS / PSI
+ * tests on the raw features, and whether the champion was undertrained.
  *
  * @example
  * const { signals, evidence } = await diagnose({ champion, oldData, newData });
@@ -75,25 +114,52 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
     .map((c, label) => (c > 0 && label >= champion.outputDim ? label : -1))
     .filter((l) => l >= 0);
   const nKnown = counts.slice(0, champion.outputDim).reduce((a, c) => a + c, 0);
+  const seed = opts.seed ?? 42;
 
   // A label the champion cannot output counts as an error.
-  const accuracyOnNewData = evaluate(champion, newData).accuracy;
+  const onNew = accuracyOf(champion, newData);
+  const probe = await headOnlyProbe(champion, newData, {
+    seed,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.budget ? { budget: opts.budget } : {}),
+  });
   const evidence: DiagnosisEvidence = {
     newLabels,
-    accuracyOnNewData,
-    linearProbe: await linearProbe(champion, newData, { seed: opts.seed ?? 42 }),
+    accuracyOnNewData: onNew,
+    probe: { ...probe, interval: wilsonInterval(probe.correct, Math.max(1, probe.nTested)) },
   };
   if (newLabels.length > 0 && nKnown > 0) {
     const known = newData.filterLabels((l) => l < champion.outputDim);
-    evidence.accuracyOnKnownClasses = evaluate(champion, known).accuracy;
+    evidence.accuracyOnKnownClasses = accuracyOf(champion, known);
+  }
+  if (oldData) {
+    evidence.accuracyOnOldData = {
+      ...accuracyOf(champion, opts.oldTest ?? oldData),
+      source: 'old rows',
+    };
+  } else if (opts.championAccuracy && opts.championAccuracy.n > 0) {
+    const { correct, n } = opts.championAccuracy;
+    evidence.accuracyOnOldData = { ...measured(correct, n), source: 'recorded' };
   }
 
   let severity: DriftSeverity = 'none';
-  if (oldData) {
-    evidence.accuracyOnOldData = evaluate(champion, opts.oldTest ?? oldData).accuracy;
-    evidence.accuracyDrop = evidence.accuracyOnOldData - accuracyOnNewData;
-    evidence.severityFromAccuracy = severityFromAccuracyDrop(evidence.accuracyDrop, thresholds);
+  const old = evidence.accuracyOnOldData;
+  // rows with labels the champion cannot output say nothing about drift: compare the rest
+  const comparable = newLabels.length > 0 ? evidence.accuracyOnKnownClasses : onNew;
+  if (old && comparable) {
+    const d = newcombeDifference(old.correct, old.n, comparable.correct, comparable.n);
+    evidence.accuracyDrop = {
+      estimate: d.estimate,
+      lower: d.lower,
+      upper: d.upper,
+      significant: d.lower > 0,
+    };
+    evidence.severityFromAccuracy = evidence.accuracyDrop.significant
+      ? severityFromAccuracyDrop(d.estimate, thresholds)
+      : 'none';
     severity = evidence.severityFromAccuracy;
+  }
+  if (oldData) {
     const fd = datasetDrift(oldData, newData);
     evidence.featureDrift = {
       driftShare: fd.driftShare,
@@ -104,6 +170,8 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
     // Inputs that moved are drift even when accuracy has not suffered yet.
     if (fd.drifted && SEVERITY_RANK[severity] < SEVERITY_RANK.mild) severity = 'mild';
   }
+  if (old) evidence.relativeTransfer = Math.min(1, probe.accuracy / Math.max(old.estimate, 1e-9));
+  if (opts.championTraining) evidence.undertrained = undertrained(opts.championTraining);
 
   const signals: DecisionInput = {
     data: {
@@ -114,14 +182,24 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
       classImbalance: newData.classImbalance(),
     },
     model: {
-      accuracyOnNewData: round(accuracyOnNewData),
+      accuracyOnNewData: round(onNew.estimate),
       architectureFits: newLabels.length === 0,
-      transferQuality: round(evidence.linearProbe.accuracy),
-      ...(evidence.accuracyOnOldData !== undefined
-        ? { currentAccuracy: round(evidence.accuracyOnOldData) }
+      transferQuality: round(probe.accuracy),
+      isUndertrained: evidence.undertrained?.value ?? false,
+      ...(old ? { currentAccuracy: round(old.estimate) } : {}),
+      counts: {
+        accuracyOnNewData: onNew.n,
+        transferQuality: probe.nTested,
+        ...(old ? { currentAccuracy: old.n } : {}),
+      },
+    },
+    drift: {
+      driftSeverity: severity,
+      newTask: opts.newTask ?? false,
+      ...(evidence.accuracyDrop
+        ? { accuracyDropSignificant: evidence.accuracyDrop.significant }
         : {}),
     },
-    drift: { driftSeverity: severity, newTask: opts.newTask ?? false },
     constraints: {
       ...(oldData ? {} : { canStoreHistorical: false }),
       ...opts.constraints,

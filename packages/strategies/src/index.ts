@@ -1,29 +1,52 @@
 export { type ApplyStrategyOptions, applyStrategy } from './apply';
 export {
+  type BudgetPlan,
+  balancedReplay,
+  PRODUCTION_BUDGET,
+  type ProductionBudget,
+  planProduction,
+  stepsPerEpoch,
+  TrainingProfile,
+  type TrainingRows,
+} from './budget';
+export { STRATEGY_DEFAULTS, type StrategyDefaults } from './defaults';
+export {
   type DiagnoseOptions,
   type Diagnosis,
   type DiagnosisEvidence,
   diagnose,
+  type MeasuredAccuracy,
   recommend,
 } from './diagnose';
 export { evaluate } from './evaluate';
 export { Adam, type AdamOptions } from './optimizer';
-export { type LinearProbeOptions, type LinearProbeResult, linearProbe } from './probe';
+export {
+  type HeadOnlyProbeOptions,
+  type HeadOnlyProbeResult,
+  headOnlyProbe,
+  type LinearProbeOptions,
+  type LinearProbeResult,
+  linearProbe,
+} from './probe';
 export {
   FineTuneMode,
   type FineTuneOptions,
   fineTune,
   RetrainMode,
   type RetrainOptions,
+  refitScaler,
   retrain,
   type StrategyOptions,
   trainFromScratch,
+  type UpdateMode,
   type UpdateResult,
 } from './strategies';
 export {
+  type ClassWeights,
   DEFAULT_BATCH_SIZE,
   type EpochInfo,
   lossAndAccuracy,
+  resolveClassWeights,
   type StopReason,
   type TrainOptions,
   type TrainResult,
@@ -31,3 +54,4 @@ export {
   type TrainStepOptions,
   trainLoop,
 } from './train';
+export { type TrainingRecord, type UndertrainedOptions, undertrained } from './undertrained';

@@ -1,7 +1,9 @@
-import { Dataset, type Seed } from '@rvft/data';
+import { Dataset, Rng, type Seed } from '@rvft/data';
 import { FrozenBatchNorm, TrunkHeadModel } from '@rvft/model';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { ProductionBudget, TrainingProfile } from './budget';
+import { FineTuneMode, fineTune } from './strategies';
 import { lossAndAccuracy, trainLoop } from './train';
 
 export interface LinearProbeOptions {
@@ -37,7 +39,7 @@ function embedWithDataStatistics(model: TrunkHeadModel, data: Dataset): Float32A
   const snapshot = model.snapshot();
   try {
     return tf.tidy(() => {
-      const x = tf.tensor2d(data.features, [data.nRows, data.nFeatures]);
+      const x = model.scaleInputs(tf.tensor2d(data.features, [data.nRows, data.nFeatures]));
       return (model.trunk.apply(x, { training: true }) as tf.Tensor).dataSync() as Float32Array;
     });
   } finally {
@@ -108,5 +110,115 @@ export async function linearProbe(
     };
   } finally {
     probe.dispose();
+  }
+}
+
+export interface HeadOnlyProbeOptions {
+  /**
+   * Folds of cross-validation when the data is small (below `cvBelowRows`): every row is
+   * tested once, by a head trained without it. Default 5.
+   */
+  folds?: number;
+  /** Below this many rows the probe cross-validates; at or above, one stratified split. */
+  cvBelowRows?: number;
+  /** Share held out by the single split (default 0.3). */
+  holdout?: number;
+  seed?: number;
+  /** Passed to head-only fine-tuning: the same profile and budget it would run with. */
+  profile?: TrainingProfile;
+  budget?: Partial<ProductionBudget>;
+}
+
+export interface HeadOnlyProbeResult {
+  /** Accuracy of head-only fine-tuning on rows it did not train on (pooled over folds). */
+  accuracy: number;
+  /** Rows tested: every row under cross-validation, the held-out share otherwise. */
+  nTested: number;
+  correct: number;
+  /** 1 for a single split. */
+  folds: number;
+  /** Optimiser steps of the (first fold's) head-only run: it trains as the strategy would. */
+  steps: number;
+}
+
+/** Stratified fold index of every row: each class's rows dealt round-robin after a shuffle. */
+function foldsOf(data: Dataset, k: number, seed: Seed): Int32Array {
+  const shuffled = new Rng(seed).permutation(data.nRows);
+  const fold = new Int32Array(data.nRows);
+  const next = new Map<number, number>();
+  for (const i of shuffled) {
+    const label = data.labels[i] as number;
+    const f = next.get(label) ?? 0;
+    fold[i] = f % k;
+    next.set(label, f + 1);
+  }
+  return fold;
+}
+
+/**
+ * Transfer quality as head-only fine-tuning will see it: the champion's head trained with
+ * its trunk frozen, exactly as `fineTune(…, { mode: HeadOnly })` does (same budget, same
+ * BatchNorm mode, head expanded for new labels), scored on rows it did not train on —
+ * cross-validated when the data is small, so a few rows do not decide it. The model is
+ * left as it was.
+ *
+ * @example
+ * const { accuracy, nTested } = await headOnlyProbe(champion, newData);
+ */
+export async function headOnlyProbe(
+  model: TrunkHeadModel,
+  data: Dataset,
+  opts: HeadOnlyProbeOptions = {},
+): Promise<HeadOnlyProbeResult> {
+  const seed = opts.seed ?? 42;
+  const snapshot = model.snapshot();
+  const nClasses = Math.max(model.outputDim, data.nClasses);
+  const train = {
+    seed,
+    mode: FineTuneMode.HeadOnly,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.budget ? { budget: opts.budget } : {}),
+  } as const;
+  const trial = async (fit: Dataset, test: Dataset) => {
+    model.restore(snapshot);
+    if (nClasses > model.outputDim) model.expandHead(nClasses - model.outputDim, { seed });
+    const r = await fineTune(model, fit, train);
+    return {
+      correct: Math.round(lossAndAccuracy(model, test).accuracy * test.nRows),
+      steps: r.steps,
+    };
+  };
+  try {
+    if (data.nRows >= (opts.cvBelowRows ?? 500)) {
+      const { first, second } = data.split(1 - (opts.holdout ?? 0.3), `${seed}/probe`, {
+        stratify: true,
+      });
+      const t = await trial(first, second);
+      return {
+        accuracy: t.correct / second.nRows,
+        nTested: second.nRows,
+        correct: t.correct,
+        folds: 1,
+        steps: t.steps,
+      };
+    }
+    const k = Math.min(opts.folds ?? 5, data.nRows);
+    const fold = foldsOf(data, k, `${seed}/probe-folds`);
+    let correct = 0;
+    let tested = 0;
+    let steps = 0;
+    for (let f = 0; f < k; f++) {
+      const fitRows: number[] = [];
+      const testRows: number[] = [];
+      for (let i = 0; i < data.nRows; i++) (fold[i] === f ? testRows : fitRows).push(i);
+      if (testRows.length === 0 || fitRows.length < 2) continue;
+      const t = await trial(data.subset(fitRows), data.subset(testRows));
+      correct += t.correct;
+      tested += testRows.length;
+      if (f === 0) steps = t.steps;
+    }
+    return { accuracy: correct / Math.max(1, tested), nTested: tested, correct, folds: k, steps };
+  } finally {
+    model.restore(snapshot);
   }
 }

@@ -1,7 +1,21 @@
 import type { Dataset } from '@rvft/data';
 import { Strategy, type StrategyId } from '@rvft/decision';
-import { describeBackend, type TrunkHeadModel } from '@rvft/model';
-import { DEFAULT_BATCH_SIZE, type StopReason, type TrainOptions, trainLoop } from './train';
+import { describeBackend, scalerFromStatistics, type TrunkHeadModel } from '@rvft/model';
+import {
+  PRODUCTION_BUDGET,
+  type ProductionBudget,
+  planProduction,
+  TrainingProfile,
+  type TrainingRows,
+} from './budget';
+import { STRATEGY_DEFAULTS } from './defaults';
+import {
+  DEFAULT_BATCH_SIZE,
+  type StopReason,
+  type TrainOptions,
+  type TrainResult,
+  trainLoop,
+} from './train';
 
 export const FineTuneMode = {
   /** Trunk frozen, only the head trains (default lr 0.01, no clipping). */
@@ -23,15 +37,23 @@ export const RetrainMode = {
 } as const;
 export type RetrainMode = (typeof RetrainMode)[keyof typeof RetrainMode];
 
+/** What a run was, in one word more than its strategy id (for gradual unfreezing, a mode of fine-tuning). */
+export type UpdateMode = FineTuneMode | RetrainMode | 'scratch';
+
 /** Everything a run did, for tables, registries and cost tracking. Plain JSON. */
 export interface UpdateResult {
   strategy: StrategyId;
-  mode: string;
+  mode: UpdateMode;
+  /** `article` (fixed epochs) or `production` (validation, minimum steps, early stopping). */
+  profile: TrainingProfile;
   finalLoss: number;
   losses: number[];
-  /** Validation loss per epoch, when a validation set was given. */
+  /** Validation loss per epoch, when a validation set was given or carved. */
   valLosses?: number[];
+  /** Epochs run. */
   epochs: number;
+  /** Epochs planned: the most the run could take. */
+  plannedEpochs: number;
   steps: number;
   wallS: number;
   /** The learning rate it ran at (for gradual unfreezing, the first stage's). */
@@ -41,10 +63,22 @@ export interface UpdateResult {
   paramsTrained: number;
   trunkFrozen: boolean;
   warmStart: boolean;
-  /** Examples in the training set. */
+  /** Examples it trained on (validation rows excluded). */
   samples: number;
+  /** Rows held out of the training data to choose the epoch (production profile). */
+  validationRows: number;
+  /** 0-based epoch whose weights the model ends with, when validation chose them. */
+  bestEpoch?: number;
   backend: string;
   stopped: StopReason;
+  /** Why training stopped, in words. */
+  stopDetail: string;
+  /** The input scaler: kept from the champion, refitted on the training rows, or none. */
+  scaler: 'kept' | 'refit' | 'none';
+  /** Loss weight of each output, when the loss was weighted. */
+  classWeights?: number[];
+  /** Things a user should know: too few steps, constant columns. */
+  warnings: string[];
   stages?: {
     trainableBlocks: number;
     learningRate: number;
@@ -53,59 +87,188 @@ export interface UpdateResult {
   }[];
 }
 
-/** Knobs of every strategy; each strategy fills in its own defaults. */
+/** Knobs of every strategy; each strategy fills in its own defaults (`STRATEGY_DEFAULTS`). */
 export type StrategyOptions = Partial<TrainOptions> & {
+  /**
+   * Combined strategies: how history and new rows are mixed. `balanced` (the production
+   * default) repeats the new rows until both weigh the same; `proportional` (the article's,
+   * and the article profile's default) concatenates them.
+   */
+  replay?: 'balanced' | 'proportional';
   /** Seed for re-initialisation (cold start, scratch). Default: the batch-order seed. */
   initSeed?: number;
+  /** How long to train (default `production`; `pnpm bench` uses `article`). */
+  profile?: TrainingProfile;
+  /** Overrides of the production profile's budget. */
+  budget?: Partial<ProductionBudget>;
+  /**
+   * Strategies that start from fresh weights only: fit the input scaler on the training rows
+   * (true), train without one (false). Default: refit when the model has a scaler.
+   */
+  standardize?: boolean;
 };
 
-function resolve(
-  defaults: { epochs: number; learningRate: number; clipNorm: number | null },
-  opts: StrategyOptions,
-): TrainOptions {
-  return {
-    ...opts,
-    epochs: opts.epochs ?? defaults.epochs,
-    learningRate: opts.learningRate ?? defaults.learningRate,
-    clipNorm: opts.clipNorm === undefined ? defaults.clipNorm : opts.clipNorm,
-  };
-}
+const seedText = (opts: StrategyOptions) => String(opts.seed ?? 42);
 
 function initSeedOf(opts: StrategyOptions): number {
   if (opts.initSeed !== undefined) return opts.initSeed;
   return typeof opts.seed === 'number' ? opts.seed : 42;
 }
 
-async function run(
+/**
+ * Fits the model's input scaler on `data` (strategies that start from fresh weights), or
+ * removes it; returns what happened and a warning per constant column.
+ */
+export function refitScaler(
   model: TrunkHeadModel,
   data: Dataset,
-  train: TrainOptions,
-  meta: { strategy: StrategyId; mode: string; warmStart: boolean },
+  standardize: boolean,
+): { scaler: UpdateResult['scaler']; warnings: string[] } {
+  if (!standardize) {
+    model.setInputScaler(null);
+    return { scaler: 'none', warnings: [] };
+  }
+  const { scaler, constant } = scalerFromStatistics(data.featureStatistics());
+  model.setInputScaler(scaler);
+  const names = constant.map((j) => data.featureNames?.[j] ?? `#${j}`);
+  return {
+    scaler: 'refit',
+    warnings:
+      names.length > 0
+        ? [
+            `constant in the training rows, so it carries no information: ${names.map((n) => `'${n}'`).join(', ')} (scale set to 1)`,
+          ]
+        : [],
+  };
+}
+
+interface RunMeta {
+  strategy: StrategyId;
+  mode: UpdateMode;
+  warmStart: boolean;
+  scaler: UpdateResult['scaler'];
+  warnings?: string[];
+}
+
+const plainRows = (rows: TrainingRows): Dataset =>
+  'fresh' in rows ? rows.old.concat(rows.fresh) : rows;
+
+/** Resolves the profile's budget and runs the one training loop. */
+async function run(
+  model: TrunkHeadModel,
+  rows: TrainingRows,
+  strategy: StrategyId,
+  opts: StrategyOptions,
+  meta: RunMeta,
+  overrides: { clipNorm?: number | null } = {},
 ): Promise<UpdateResult> {
+  const d = STRATEGY_DEFAULTS[strategy];
+  const profile = opts.profile ?? TrainingProfile.Production;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  const learningRate = opts.learningRate ?? d.learningRate;
+  const clipNorm =
+    'clipNorm' in overrides
+      ? (overrides.clipNorm ?? null)
+      : opts.clipNorm === undefined
+        ? d.clipNorm
+        : opts.clipNorm;
+  let train = plainRows(rows);
+  let epochs = opts.epochs ?? d.epochs;
+  let extra: Partial<TrainOptions> = {};
+  if (profile === TrainingProfile.Production && !opts.validation) {
+    const plan = planProduction(rows, {
+      articleEpochs: d.epochs,
+      batchSize,
+      seed: seedText(opts),
+      ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+      ...(opts.budget ? { budget: opts.budget } : {}),
+    });
+    train = plan.train;
+    epochs = plan.epochs;
+    if (plan.validation) {
+      extra = {
+        validation: plan.validation,
+        earlyStopping: { patience: plan.patience as number, restoreBest: true },
+        // a warm start that cannot beat the weights it started from keeps them
+        startIsCandidate: meta.warmStart,
+      };
+    }
+  }
   const paramsTrained = model.countParams({ trainableOnly: true });
   const trunkFrozen = model.trunkIsFrozen;
-  const r = await trainLoop(model, data, train);
+  const r = await trainLoop(model, train, {
+    ...opts,
+    ...extra,
+    epochs,
+    learningRate,
+    clipNorm,
+    batchSize,
+  });
+  const validationRows = (extra.validation ?? opts.validation)?.nRows ?? 0;
   return {
-    ...meta,
+    strategy: meta.strategy,
+    mode: meta.mode,
+    profile,
     finalLoss: r.finalLoss,
     losses: r.losses,
+    ...(r.valLosses.length > 0 ? { valLosses: r.valLosses } : {}),
     epochs: r.epochs,
+    plannedEpochs: epochs,
     steps: r.steps,
     wallS: r.wallS,
     paramsTrained,
     trunkFrozen,
-    samples: data.nRows,
+    warmStart: meta.warmStart,
+    samples: train.nRows,
+    validationRows,
+    ...(r.bestEpoch !== undefined ? { bestEpoch: r.bestEpoch } : {}),
     backend: describeBackend(),
     stopped: r.stopped,
-    learningRate: train.learningRate,
-    batchSize: train.batchSize ?? DEFAULT_BATCH_SIZE,
-    ...(r.valLosses.length > 0 ? { valLosses: r.valLosses } : {}),
+    stopDetail: stopDetail(r, epochs),
+    scaler: meta.scaler,
+    ...(r.classWeights ? { classWeights: r.classWeights } : {}),
+    warnings: [...(meta.warnings ?? []), ...budgetWarnings(r.steps, profile, opts.budget)],
+    learningRate,
+    batchSize,
   };
 }
 
+function stopDetail(r: TrainResult, planned: number): string {
+  const best =
+    r.bestEpoch === undefined
+      ? ''
+      : r.bestEpoch < 0
+        ? '; no epoch beat the starting weights on the validation rows: kept them'
+        : `; kept the weights of epoch ${r.bestEpoch + 1}`;
+  switch (r.stopped) {
+    case 'aborted':
+      return `aborted after ${r.epochs} of ${planned} epochs (${r.steps} steps)`;
+    case 'early-stopping':
+      return `validation loss stopped improving: stopped after ${r.epochs} of ${planned} epochs (${r.steps} steps)${best}`;
+    default:
+      return `ran the ${planned} planned epochs (${r.steps} steps)${best}`;
+  }
+}
+
+function budgetWarnings(
+  steps: number,
+  profile: TrainingProfile,
+  budget: Partial<ProductionBudget> | undefined,
+): string[] {
+  const floor = budget?.warnBelowSteps ?? PRODUCTION_BUDGET.warnBelowSteps;
+  if (steps >= floor) return [];
+  return [
+    `only ${steps} optimiser steps (< ${floor}): the model may not have converged${
+      profile === TrainingProfile.Article
+        ? ' — the article profile trains fixed epochs whatever the data size; the production profile plans by steps'
+        : ''
+    }`,
+  ];
+}
+
 /**
- * Re-initialises every weight and trains the whole network (defaults: 15 epochs, lr 0.01,
- * clipping 1.0).
+ * Re-initialises every weight (and refits the input scaler, when the model has one) and
+ * trains the whole network on `data` (defaults: `STRATEGY_DEFAULTS.train_from_scratch`).
  *
  * @example
  * const result = await trainFromScratch(model, data);
@@ -115,11 +278,24 @@ export async function trainFromScratch(
   data: Dataset,
   opts: StrategyOptions = {},
 ): Promise<UpdateResult> {
+  return coldStart(model, data, opts, Strategy.TrainFromScratch, 'scratch');
+}
+
+async function coldStart(
+  model: TrunkHeadModel,
+  rows: TrainingRows,
+  opts: StrategyOptions,
+  strategy: StrategyId,
+  mode: UpdateMode,
+): Promise<UpdateResult> {
   model.unfreezeTrunk().reinitialize(initSeedOf(opts));
-  return run(model, data, resolve({ epochs: 15, learningRate: 0.01, clipNorm: 1 }, opts), {
-    strategy: Strategy.TrainFromScratch,
-    mode: 'scratch',
+  const fit = refitScaler(model, plainRows(rows), opts.standardize ?? model.inputScaler !== null);
+  return run(model, rows, strategy, opts, {
+    strategy,
+    mode,
     warmStart: false,
+    scaler: fit.scaler,
+    warnings: fit.warnings,
   });
 }
 
@@ -151,28 +327,20 @@ export async function fineTune(
     switch (mode) {
       case FineTuneMode.HeadOnly:
         model.freezeTrunk();
-        return await run(
-          model,
-          data,
-          resolve({ epochs: 10, learningRate: 0.01, clipNorm: null }, opts),
-          {
-            strategy: Strategy.FineTuneHeadOnly,
-            mode,
-            warmStart: true,
-          },
-        );
+        return await run(model, data, Strategy.FineTuneHeadOnly, opts, {
+          strategy: Strategy.FineTuneHeadOnly,
+          mode,
+          warmStart: true,
+          scaler: keptScaler(model),
+        });
       case FineTuneMode.FullNetwork:
         model.unfreezeTrunk();
-        return await run(
-          model,
-          data,
-          resolve({ epochs: 10, learningRate: 0.001, clipNorm: 1 }, opts),
-          {
-            strategy: Strategy.FineTuneFullNetwork,
-            mode,
-            warmStart: true,
-          },
-        );
+        return await run(model, data, Strategy.FineTuneFullNetwork, opts, {
+          strategy: Strategy.FineTuneFullNetwork,
+          mode,
+          warmStart: true,
+          scaler: keptScaler(model),
+        });
       case FineTuneMode.GradualUnfreeze:
         return await gradualUnfreeze(model, data, opts);
       default:
@@ -185,57 +353,74 @@ export async function fineTune(
   }
 }
 
+function keptScaler(model: TrunkHeadModel): UpdateResult['scaler'] {
+  return model.inputScaler ? 'kept' : 'none';
+}
+
 async function gradualUnfreeze(
   model: TrunkHeadModel,
   data: Dataset,
   opts: FineTuneOptions,
 ): Promise<UpdateResult> {
-  const nBlocks = model.trunkBlocks().length;
-  const nStages = nBlocks + 1;
-  const base = resolve({ epochs: 10, learningRate: 0.01, clipNorm: 1 }, opts);
+  const strategy = Strategy.FineTuneGradualUnfreeze;
+  const d = STRATEGY_DEFAULTS[strategy];
+  const nStages = model.trunkBlocks().length + 1;
+  const profile = opts.profile ?? TrainingProfile.Production;
+  const total =
+    opts.epochs ??
+    (profile === TrainingProfile.Production
+      ? planProduction(data, {
+          articleEpochs: d.epochs,
+          batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
+          seed: seedText(opts),
+          ...(opts.budget ? { budget: opts.budget } : {}),
+        }).epochs
+      : d.epochs);
+  const baseLr = opts.learningRate ?? d.learningRate;
   const decay = opts.stageLrDecay ?? 2.6;
-  const perStage = opts.epochsPerStage ?? Math.max(1, Math.ceil(base.epochs / nStages));
+  const perStage = opts.epochsPerStage ?? Math.max(1, Math.ceil(total / nStages));
   const stages: NonNullable<UpdateResult['stages']> = [];
-  const losses: number[] = [];
-  let steps = 0;
-  let wallS = 0;
-  let stopped: StopReason = 'completed';
+  const runs: UpdateResult[] = [];
   for (let k = 0; k < nStages; k++) {
     model.unfreezeTopBlocks(k);
-    const learningRate = base.learningRate / decay ** k;
-    const paramsTrained = model.countParams({ trainableOnly: true });
-    const r = await trainLoop(model, data, {
-      ...base,
-      epochs: perStage,
-      learningRate,
-      // a frozen trunk has nothing to clip against; the head trains like head-only
-      clipNorm: k === 0 ? null : base.clipNorm,
+    const learningRate = baseLr / decay ** k;
+    const r = await run(
+      model,
+      data,
+      strategy,
       // each stage sees fresh batch orders
-      seed: `${String(base.seed ?? 42)}/stage-${k}`,
+      { ...opts, epochs: perStage, learningRate, seed: `${seedText(opts)}/stage-${k}` },
+      { strategy, mode: FineTuneMode.GradualUnfreeze, warmStart: true, scaler: keptScaler(model) },
+      // a frozen trunk has nothing to clip against; the head trains like head-only
+      k === 0 ? { clipNorm: null } : {},
+    );
+    stages.push({
+      trainableBlocks: k,
+      learningRate,
+      epochs: r.epochs,
+      paramsTrained: r.paramsTrained,
     });
-    stages.push({ trainableBlocks: k, learningRate, epochs: r.epochs, paramsTrained });
-    losses.push(...r.losses);
-    steps += r.steps;
-    wallS += r.wallS;
-    stopped = r.stopped;
-    if (stopped === 'aborted') break;
+    runs.push(r);
+    if (r.stopped === 'aborted') break;
   }
+  const last = runs.at(-1) as UpdateResult;
+  const losses = runs.flatMap((r) => r.losses);
+  const valLosses = runs.flatMap((r) => r.valLosses ?? []);
+  const steps = runs.reduce((a, r) => a + r.steps, 0);
   return {
-    strategy: Strategy.FineTuneFullNetwork,
-    mode: FineTuneMode.GradualUnfreeze,
-    finalLoss: losses.at(-1) ?? Number.NaN,
+    ...last,
     losses,
+    ...(valLosses.length > 0 ? { valLosses } : {}),
+    finalLoss: losses.at(-1) ?? Number.NaN,
     epochs: losses.length,
+    plannedEpochs: perStage * nStages,
     steps,
-    wallS,
-    paramsTrained: Math.max(...stages.map((s) => s.paramsTrained)),
+    wallS: runs.reduce((a, r) => a + r.wallS, 0),
+    paramsTrained: Math.max(...stages.map((st) => st.paramsTrained)),
     trunkFrozen: false,
-    warmStart: true,
-    samples: data.nRows,
-    backend: describeBackend(),
-    stopped,
-    learningRate: base.learningRate,
-    batchSize: base.batchSize ?? DEFAULT_BATCH_SIZE,
+    learningRate: baseLr,
+    stopDetail: `${runs.length} stages of up to ${perStage} epochs (${steps} steps); last stage: ${last.stopDetail}`,
+    warnings: [...new Set(runs.flatMap((r) => r.warnings))],
     stages,
   };
 }
@@ -270,20 +455,25 @@ export async function retrain(
       `retrain: mode '${mode}' trains on old + new data and needs opts.oldData (the historical dataset); use RetrainMode.WarmNewOnly to train on the new data alone`,
     );
   }
-  const data = combined ? (opts.oldData as Dataset).concat(newData) : newData;
-  model.unfreezeTrunk();
+  const profile = opts.profile ?? TrainingProfile.Production;
+  const data: TrainingRows = combined
+    ? {
+        old: opts.oldData as Dataset,
+        fresh: newData,
+        replay:
+          opts.replay ?? (profile === TrainingProfile.Production ? 'balanced' : 'proportional'),
+      }
+    : newData;
   if (mode === RetrainMode.ColdCombined) {
-    model.reinitialize(initSeedOf(opts));
-    return run(model, data, resolve({ epochs: 15, learningRate: 0.01, clipNorm: 1 }, opts), {
-      strategy: Strategy.RetrainColdCombined,
-      mode,
-      warmStart: false,
-    });
+    return coldStart(model, data, opts, Strategy.RetrainColdCombined, mode);
   }
-  return run(model, data, resolve({ epochs: 10, learningRate: 0.005, clipNorm: 1 }, opts), {
-    strategy:
-      mode === RetrainMode.WarmNewOnly ? Strategy.RetrainWarmNewOnly : Strategy.RetrainWarmCombined,
+  model.unfreezeTrunk();
+  const strategy =
+    mode === RetrainMode.WarmNewOnly ? Strategy.RetrainWarmNewOnly : Strategy.RetrainWarmCombined;
+  return run(model, data, strategy, opts, {
+    strategy,
     mode,
     warmStart: true,
+    scaler: keptScaler(model),
   });
 }

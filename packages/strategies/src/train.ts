@@ -25,6 +25,13 @@ export interface TrainOptions {
   clipNorm?: number | null;
   /** Seeds the batch order (default 42): the same seed gives every strategy the same batches. */
   seed?: Seed;
+  /**
+   * Weights of each class in the loss: `'balanced'` gives class c the weight
+   * n / (k · n_c) over the k classes present in the training data (scikit-learn's
+   * `class_weight='balanced'`), or one weight per output. The batch loss is the weighted
+   * mean Σ w_y·ce / Σ w_y (PyTorch `CrossEntropyLoss(weight=…)`). Default: unweighted.
+   */
+  classWeights?: ClassWeights;
   /** Evaluated after every epoch; enables early stopping. */
   validation?: Dataset;
   earlyStopping?: {
@@ -32,9 +39,18 @@ export interface TrainOptions {
     patience?: number;
     /** Improvement in validation loss that counts (default 0). */
     minDelta?: number;
-    /** Put back the weights of the best epoch when stopping (default true). */
+    /**
+     * Put back the weights of the best epoch when training ends — stopped early or out of
+     * epochs (default true).
+     */
     restoreBest?: boolean;
   };
+  /**
+   * With validation and restore-best: the weights training starts from compete with every
+   * epoch's (warm starts — an update that never beats the champion on the validation rows
+   * gives the champion's weights back). Default false.
+   */
+  startIsCandidate?: boolean;
   onEpochEnd?: (info: EpochInfo) => void | Promise<void>;
   /** After every optimisation step, with the step count so far. */
   onBatchEnd?: (step: number) => void;
@@ -47,6 +63,8 @@ export const DEFAULT_BATCH_SIZE = 64;
 
 export type StopReason = 'completed' | 'early-stopping' | 'aborted';
 
+export type ClassWeights = 'balanced' | readonly number[];
+
 export interface TrainResult {
   /** Mean training loss per completed epoch. */
   losses: number[];
@@ -56,6 +74,41 @@ export interface TrainResult {
   steps: number;
   wallS: number;
   stopped: StopReason;
+  /**
+   * 0-based epoch whose weights the model ends with, when validation chose them; -1: the
+   * starting weights (`startIsCandidate`).
+   */
+  bestEpoch?: number;
+  /** The loss weight of each output, when classWeights was given. */
+  classWeights?: number[];
+}
+
+/**
+ * The loss weight of each of `nOutputs` classes. `'balanced'`: n / (k · n_c) over the k
+ * classes present in `data`, and 1 for outputs with no example (they never weigh a batch).
+ */
+export function resolveClassWeights(
+  weights: ClassWeights,
+  data: Dataset,
+  nOutputs: number,
+): number[] {
+  if (weights === 'balanced') {
+    const counts = data.classCounts(nOutputs);
+    const present = counts.filter((c) => c > 0).length;
+    return counts.slice(0, nOutputs).map((c) => (c > 0 ? data.nRows / (present * c) : 1));
+  }
+  if (!Array.isArray(weights) || weights.length !== nOutputs) {
+    throw new RangeError(
+      `classWeights: expected 'balanced' or ${nOutputs} weights (one per output), got ${Array.isArray(weights) ? `${weights.length} weights` : String(weights)}`,
+    );
+  }
+  weights.forEach((w, k) => {
+    if (!(Number.isFinite(w) && w >= 0)) {
+      throw new RangeError(`classWeights: weight ${k} is ${w} (must be a finite number >= 0)`);
+    }
+  });
+  if (!weights.some((w) => w > 0)) throw new RangeError('classWeights: every weight is 0');
+  return [...weights];
 }
 
 // Yield to the event loop this often so timers (and AbortSignal.timeout) can fire.
@@ -73,7 +126,9 @@ function checkOptions(o: TrainOptions, data: Dataset, model: TrunkHeadModel): vo
   if (data.nFeatures !== model.inputDim) {
     throw new RangeError(`data: ${data.nFeatures} features, the model takes ${model.inputDim}`);
   }
-  const maxLabel = data.nClasses - 1;
+  // the largest label present (a dataset may name classes that none of its rows has)
+  let maxLabel = 0;
+  for (const l of data.labels) if (l > maxLabel) maxLabel = l;
   if (maxLabel >= model.outputDim) {
     throw new RangeError(
       `data: label ${maxLabel} but the model has ${model.outputDim} outputs (expandHead first)`,
@@ -81,15 +136,35 @@ function checkOptions(o: TrainOptions, data: Dataset, model: TrunkHeadModel): vo
   }
 }
 
-/** Mean cross-entropy of logits against integer labels. */
-function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, nClasses: number): tf.Scalar {
-  return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, nClasses), logits) as tf.Scalar;
+/**
+ * Mean cross-entropy of logits against integer labels; with class weights, the weighted
+ * mean Σ w_y·ce / Σ w_y (PyTorch's `CrossEntropyLoss(weight=…)` reduction).
+ */
+function crossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  nClasses: number,
+  classWeights?: tf.Tensor1D,
+): tf.Scalar {
+  const onehot = tf.oneHot(labels, nClasses);
+  if (!classWeights) return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+  const perExample = tf.losses.softmaxCrossEntropy(
+    onehot,
+    logits,
+    undefined,
+    undefined,
+    tf.Reduction.NONE,
+  );
+  const w = tf.gather(classWeights, labels);
+  return tf.div(tf.sum(tf.mul(perExample, w)), tf.sum(w)) as tf.Scalar;
 }
 
 export interface TrainStepOptions {
   learningRate: number;
   weightDecay?: number;
   clipNorm?: number | null;
+  /** One loss weight per output (see `resolveClassWeights`). */
+  classWeights?: readonly number[];
 }
 
 /**
@@ -102,6 +177,7 @@ export class TrainStep {
   private readonly optimizer: Adam;
   private readonly clip: number | null;
   private readonly nClasses: number;
+  private readonly classWeights: tf.Tensor1D | undefined;
 
   constructor(
     readonly model: TrunkHeadModel,
@@ -116,14 +192,22 @@ export class TrainStep {
     });
     this.clip = opts.clipNorm ?? null;
     this.nClasses = model.outputDim;
+    if (opts.classWeights && opts.classWeights.length !== this.nClasses) {
+      throw new RangeError(
+        `classWeights: ${opts.classWeights.length} weights for ${this.nClasses} outputs`,
+      );
+    }
+    this.classWeights = opts.classWeights
+      ? tf.keep(tf.tensor1d([...opts.classWeights], 'float32'))
+      : undefined;
   }
 
   /** Runs one step and returns the batch's mean loss as a scalar tensor (caller disposes). */
   run(x: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-    const { model, variables, nClasses, clip } = this;
+    const { model, variables, nClasses, clip, classWeights } = this;
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
-        () => crossEntropy(model.forward(x, true), y, nClasses),
+        () => crossEntropy(model.forward(x, true), y, nClasses, classWeights),
         variables,
       );
       const gradList = variables.map((v) => grads[v.name] as tf.Tensor);
@@ -134,18 +218,24 @@ export class TrainStep {
 
   dispose(): void {
     this.optimizer.dispose();
+    this.classWeights?.dispose();
   }
 }
 
-/** Validation loss and accuracy in inference mode, without a gradient tape. */
+/**
+ * Validation loss and accuracy in inference mode, without a gradient tape. With class
+ * weights the loss is weighted the way training weighs it.
+ */
 export function lossAndAccuracy(
   model: TrunkHeadModel,
   data: Dataset,
+  opts: { classWeights?: readonly number[] } = {},
 ): { loss: number; accuracy: number } {
   const [loss, correct] = tf.tidy(() => {
     const logits = model.predictLogits(data);
     const labels = tf.tensor1d(data.labels, 'int32');
-    const l = crossEntropy(logits, labels, model.outputDim);
+    const cw = opts.classWeights ? tf.tensor1d([...opts.classWeights], 'float32') : undefined;
+    const l = crossEntropy(logits, labels, model.outputDim, cw);
     const c = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
     return [l, c];
   });
@@ -173,7 +263,15 @@ export async function trainLoop(
   checkOptions(opts, data, model);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? 42 });
-  const trainStep = new TrainStep(model, opts);
+  const classWeights = opts.classWeights
+    ? resolveClassWeights(opts.classWeights, data, model.outputDim)
+    : undefined;
+  const trainStep = new TrainStep(model, {
+    learningRate: opts.learningRate,
+    ...(opts.weightDecay !== undefined ? { weightDecay: opts.weightDecay } : {}),
+    ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
+    ...(classWeights ? { classWeights } : {}),
+  });
   const patience = opts.earlyStopping?.patience ?? 3;
   const minDelta = opts.earlyStopping?.minDelta ?? 0;
   const restoreBest = opts.earlyStopping?.restoreBest ?? true;
@@ -186,6 +284,18 @@ export async function trainLoop(
   let stopped: StopReason = 'completed';
   let best = { loss: Number.POSITIVE_INFINITY, epoch: -1 };
   let bestSnapshot: ReturnType<TrunkHeadModel['snapshot']> | undefined;
+  const restoring =
+    opts.validation !== undefined && opts.earlyStopping !== undefined && restoreBest;
+  if (restoring && opts.startIsCandidate) {
+    // the starting weights are a candidate too: an update that never beats them on the
+    // validation rows gives them back instead of shipping something worse than the champion
+    best = {
+      loss: lossAndAccuracy(model, opts.validation as Dataset, classWeights ? { classWeights } : {})
+        .loss,
+      epoch: -1,
+    };
+    bestSnapshot = model.snapshot();
+  }
 
   try {
     epochs: for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -223,13 +333,13 @@ export async function trainLoop(
         elapsedS: (performance.now() - start) / 1000,
       };
       if (opts.validation) {
-        const v = lossAndAccuracy(model, opts.validation);
+        const v = lossAndAccuracy(model, opts.validation, classWeights ? { classWeights } : {});
         info.valLoss = v.loss;
         info.valAccuracy = v.accuracy;
         valLosses.push(v.loss);
         if (v.loss < best.loss - minDelta) {
           best = { loss: v.loss, epoch };
-          if (opts.earlyStopping && restoreBest) bestSnapshot = model.snapshot();
+          if (restoring) bestSnapshot = model.snapshot();
         }
       }
       await opts.onEpochEnd?.(info);
@@ -239,9 +349,13 @@ export async function trainLoop(
       }
       if (opts.validation && opts.earlyStopping && epoch - best.epoch >= patience) {
         stopped = 'early-stopping';
-        if (bestSnapshot) model.restore(bestSnapshot);
         break;
       }
+    }
+    // restore-best: the weights of the best validation epoch, whether training stopped early
+    // or ran out of epochs past it (not after an abort: the caller asked to stop, not to pick)
+    if (stopped !== 'aborted' && bestSnapshot && best.epoch !== losses.length - 1) {
+      model.restore(bestSnapshot);
     }
   } finally {
     trainStep.dispose();
@@ -254,5 +368,7 @@ export async function trainLoop(
     steps,
     wallS: (performance.now() - start) / 1000,
     stopped,
+    ...(opts.validation && (best.epoch >= 0 || bestSnapshot) ? { bestEpoch: best.epoch } : {}),
+    ...(classWeights ? { classWeights } : {}),
   };
 }

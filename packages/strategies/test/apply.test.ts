@@ -17,24 +17,29 @@ describe('applyStrategy', () => {
     const expected: Record<StrategyId, { samples: number; warm: boolean; frozen: boolean }> = {
       fine_tune_head_only: { samples: 96, warm: true, frozen: true },
       fine_tune_full_network: { samples: 96, warm: true, frozen: false },
+      fine_tune_gradual_unfreeze: { samples: 96, warm: true, frozen: false },
       retrain_warm_new_only: { samples: 96, warm: true, frozen: false },
       retrain_warm_combined: { samples: 288, warm: true, frozen: false },
       retrain_cold_combined: { samples: 288, warm: false, frozen: false },
-      train_from_scratch: { samples: 288, warm: false, frozen: false },
+      // scratch is fresh weights on the new data only; cold combined is fresh on old + new
+      train_from_scratch: { samples: 96, warm: false, frozen: false },
     };
     for (const id of STRATEGIES_BY_COST) {
       m.restore(champion);
-      const r = await applyStrategy(id, m, s.new, { oldData: s.initial, epochs: 1 });
+      const r = await applyStrategy(id, m, s.new, {
+        oldData: s.initial,
+        epochs: id === 'fine_tune_gradual_unfreeze' ? 3 : 1,
+        profile: 'article',
+      });
       expect({ strategy: r.strategy, samples: r.samples, warm: r.warmStart }).toEqual({
         strategy: id,
         samples: expected[id].samples,
         warm: expected[id].warm,
       });
       expect(r.trunkFrozen).toBe(expected[id].frozen);
-      expect(r.epochs).toBe(1);
+      // gradual unfreezing: head, then the two trunk blocks, one epoch each
+      expect(r.epochs).toBe(id === 'fine_tune_gradual_unfreeze' ? 3 : 1);
     }
-    // scratch without history trains on the new data alone
-    expect((await applyStrategy('train_from_scratch', m, s.new, { epochs: 1 })).samples).toBe(96);
     await expect(applyStrategy('retrain_warm_combined', m, s.new, { epochs: 1 })).rejects.toThrow(
       /needs opts.oldData/,
     );

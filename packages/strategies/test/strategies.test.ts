@@ -130,8 +130,24 @@ describe('retraining', () => {
 
   it('combined modes train on old + new and say so when old data is missing', async () => {
     const m = await champion();
+    // production profile: each side gives 15 % of each class to validation — old 256 rows
+    // (128 a class: round(128 · 0.85) = 109 train) → 218 + 38, new 128 (64 a class: 54) →
+    // 108 + 20 — then the new rows are replayed until both sides weigh the same: 218 + 218
+    // training rows, 38 + 38 validation rows
     const r = await retrain(m, small.new, { oldData: small.initial, epochs: 1 });
-    expect(r).toMatchObject({ strategy: 'retrain_warm_combined', samples: 384 });
+    expect(r).toMatchObject({
+      strategy: 'retrain_warm_combined',
+      samples: 436,
+      validationRows: 76,
+      profile: 'production',
+    });
+    // proportional replay concatenates: 218 + 108 and 38 + 20
+    const plain = await retrain(m, small.new, {
+      oldData: small.initial,
+      epochs: 1,
+      replay: 'proportional',
+    });
+    expect(plain).toMatchObject({ samples: 326, validationRows: 58 });
     await expect(retrain(m, small.new, { mode: RetrainMode.ColdCombined })).rejects.toThrow(
       /mode 'cold_combined' trains on old \+ new data and needs opts.oldData/,
     );
@@ -152,7 +168,7 @@ describe('retraining', () => {
 describe('the training loop', () => {
   it('loss decreases on a separable set', async () => {
     const m = mlp();
-    const r = await trainFromScratch(m, small.initial, { epochs: 5 });
+    const r = await trainFromScratch(m, small.initial, { epochs: 5, profile: 'article' });
     expect(r.losses).toHaveLength(5);
     expect(r.losses[4]!).toBeLessThan(r.losses[0]! * 0.5);
     expect(evaluate(m, small.test).accuracy).toBeGreaterThan(0.9);
@@ -289,12 +305,12 @@ describe('linear probe and the reference behaviour, in small', () => {
 
   it('head-only fine-tuning after a shift recovers the accuracy the shift destroyed', async () => {
     const m = createMlp({ inputDim: 10, hiddenDims: [32, 16], outputDim: 2, seed: 42 });
-    await trainFromScratch(m, b.originalTrain, { epochs: 8 });
+    await trainFromScratch(m, b.originalTrain, { epochs: 8, profile: 'article' });
     expect(evaluate(m, b.originalTest).accuracy).toBeGreaterThan(0.9);
     expect(evaluate(m, b.shiftedTest).accuracy).toBeLessThan(0.65); // near chance
     const probe = await linearProbe(m, b.shiftedTrain);
     expect(probe.nHoldout).toBe(60);
-    await fineTune(m, b.shiftedTrain, { epochs: 8 });
+    await fineTune(m, b.shiftedTrain, { epochs: 8, profile: 'article' });
     expect(evaluate(m, b.shiftedTest).accuracy).toBeGreaterThan(0.9);
     m.dispose();
   });

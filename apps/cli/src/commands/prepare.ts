@@ -51,6 +51,18 @@ export function constraintsOf(
   };
 }
 
+/**
+ * The champion's accuracy as recorded at registration (`correct` of `n` held-out rows), when
+ * it recorded both: its own accuracy when no old rows are given.
+ */
+function recordedAccuracy(cd: ChampionData): { correct: number; n: number } | undefined {
+  const acc = cd.meta.metrics['newTaskAccuracy'];
+  const n = cd.meta.metrics['newTaskRows'];
+  if (acc === undefined || n === undefined || !(n >= 1) || !(acc >= 0 && acc <= 1))
+    return undefined;
+  return { correct: Math.round(acc * n), n: Math.round(n) };
+}
+
 /** Diagnoses the champion on the training part of the files and asks the engine. */
 export function recommendFor(
   cd: ChampionData,
@@ -58,11 +70,14 @@ export function recommendFor(
   champion: TrunkHeadModel,
   opts: { replacesOld?: boolean; seed: number },
 ) {
+  const recorded = recordedAccuracy(cd);
   return recommend({
     champion,
     newData: p.newTrain,
     ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
     ...(p.oldTest ? { oldTest: p.oldTest } : {}),
+    ...(recorded ? { championAccuracy: recorded } : {}),
+    ...(cd.meta.training ? { championTraining: cd.meta.training } : {}),
     constraints: constraintsOf(cd, opts),
     seed: opts.seed,
   });

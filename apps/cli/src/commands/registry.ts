@@ -78,9 +78,15 @@ export async function registryPromote(
   const current = (await reg.aliasState(ref.name)).aliases['champion'];
   if (opts.new && current !== undefined) {
     const meta = await reg.meta(ref.name, version);
-    const newTest = await loadForModel(opts.new, meta.dataSchema, undefined, meta.inputDim);
+    const newTest = await loadForModel(
+      opts.new,
+      meta.dataSchema,
+      undefined,
+      meta.inputDim,
+      meta.outputDim,
+    );
     const oldTest = opts.old
-      ? await loadForModel(opts.old, meta.dataSchema, undefined, meta.inputDim)
+      ? await loadForModel(opts.old, meta.dataSchema, undefined, meta.inputDim, meta.outputDim)
       : undefined;
     const [challenger, champion] = [
       await reg.load(ref.name, { version }),

@@ -1,6 +1,6 @@
 import type { Dataset } from '@rvft/data';
 import type { TrunkHeadModel } from '@rvft/model';
-import { type DataSchema, openRegistry, type Registry } from '@rvft/registry';
+import { type DataSchema, openRegistry, type Registry, type VersionMeta } from '@rvft/registry';
 import { evaluate } from '@rvft/strategies';
 import { type ModelRef, parseModelRef } from '../champion-ref';
 import { loadForModel } from '../tables';
@@ -9,6 +9,7 @@ export interface ChampionData {
   ref: ModelRef;
   registry: Registry;
   version: number;
+  meta: VersionMeta;
   schema: DataSchema | undefined;
   newData: Dataset;
   oldData?: Dataset;
@@ -25,15 +26,21 @@ export async function openChampionData(opts: {
   const registry = await openRegistry(ref.registryDir);
   const version = await registry.resolve(ref.name, ref.ref);
   const meta = await registry.meta(ref.name, version);
-  const newData = await loadForModel(opts.new, meta.dataSchema, opts.label, meta.inputDim);
-  const out: ChampionData = { ref, registry, version, schema: meta.dataSchema, newData };
+  const newData = await loadForModel(
+    opts.new,
+    meta.dataSchema,
+    opts.label,
+    meta.inputDim,
+    meta.outputDim,
+  );
+  const out: ChampionData = { ref, registry, version, meta, schema: meta.dataSchema, newData };
   if (opts.old) {
     // the old file is read with the classes the new one added, so indices agree
     const schema = meta.dataSchema && {
       ...meta.dataSchema,
       classNames: [...(newData.classNames ?? meta.dataSchema.classNames)],
     };
-    out.oldData = await loadForModel(opts.old, schema, opts.label, meta.inputDim);
+    out.oldData = await loadForModel(opts.old, schema, opts.label, meta.inputDim, meta.outputDim);
   }
   return out;
 }

@@ -3,12 +3,25 @@ import { fingerprintDataset, openRegistry } from '@rvft/registry';
 import { evaluate, trainFromScratch } from '@rvft/strategies';
 import { InputError } from '../errors';
 import { trainingProgress } from '../progress';
+import {
+  type ClassWeightsChoice,
+  classWeightsFor,
+  describeRun,
+  type Objective,
+  trainingRecordOf,
+} from '../runs';
 import { loadTable, schemaOf } from '../tables';
 import { pct } from './shared';
 
 export interface TrainCliOptions {
   data: string;
   label: string;
+  /** Feature columns, in order (default: every column but the label and the ignored ones). */
+  features?: string[];
+  ignore?: string[];
+  standardize: boolean;
+  classWeights: ClassWeightsChoice;
+  objective: Objective;
   registry: string;
   name: string;
   hidden: number[];
@@ -21,11 +34,19 @@ export interface TrainCliOptions {
 }
 
 /**
- * `rvft train`: a first model from a CSV — train from scratch on all but the held-out rows,
- * register it with the columns and classes it reads, and make it the champion if there is none.
+ * `rvft train`: a first model from a CSV — fit the input scaler and train from scratch on all
+ * but the held-out rows (production budget), register it with the columns and classes it
+ * reads and how it trained, and make it the champion if there is none.
  */
 export async function trainCommand(opts: TrainCliOptions): Promise<void> {
-  const data = await loadTable(opts.data, { labelColumn: opts.label });
+  if (opts.features && opts.ignore) {
+    throw new InputError('--features and --ignore: give one or the other');
+  }
+  const data = await loadTable(opts.data, {
+    labelColumn: opts.label,
+    ...(opts.features ? { featureColumns: opts.features } : {}),
+    ...(opts.ignore ? { ignoreColumns: opts.ignore } : {}),
+  });
   if (data.nRows < 4) throw new InputError(`--data: needs at least 4 rows, has ${data.nRows}`);
   if (data.nClasses < 2)
     throw new InputError(`--data: needs at least 2 classes in '${opts.label}'`);
@@ -40,8 +61,16 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
   });
   let bar: ReturnType<typeof trainingProgress> | undefined;
   try {
+    const { weights: classWeights, note } = classWeightsFor(
+      opts.classWeights,
+      train,
+      opts.objective,
+    );
+    if (note) console.error(`rvft: note: ${note}`);
     const run = await trainFromScratch(model, train, {
       seed: opts.seed,
+      standardize: opts.standardize,
+      ...(classWeights ? { classWeights } : {}),
       ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
       ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
       onEpochEnd: (info) => {
@@ -57,15 +86,25 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
         newTaskAccuracy: report.accuracy,
         newTaskMacroF1: report.macroF1,
         newTaskEce: report.ece,
+        // the rows behind the accuracy: a later diagnosis weighs it by them
+        newTaskRows: test.nRows,
       },
       lineage: {
         strategy: run.strategy,
         mode: run.mode,
-        hyperParameters: { epochs: run.epochs, seed: opts.seed, holdout: opts.holdout },
+        hyperParameters: {
+          epochs: run.epochs,
+          learningRate: run.learningRate,
+          batchSize: run.batchSize,
+          profile: run.profile,
+          seed: opts.seed,
+          holdout: opts.holdout,
+        },
         dataFingerprint: fingerprintDataset(train),
         notes: `rvft train --data ${opts.data}`,
       },
       dataSchema: schemaOf(data, opts.label),
+      training: trainingRecordOf(run),
     });
     const hasChampion = (await registry.aliasState(opts.name)).aliases['champion'] !== undefined;
     const promoted = hasChampion
@@ -83,7 +122,8 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
     }
     console.log(
       [
-        `trained ${opts.name} v${version} from scratch on ${train.nRows} rows (${data.nFeatures} features, ${data.nClasses} classes): ${run.epochs} epochs, ${run.wallS.toFixed(2)} s on ${run.backend}`,
+        `${opts.name} v${version}: ${data.nFeatures} features (${(data.featureNames ?? []).join(', ')}), ${data.nClasses} classes (${(data.classNames ?? []).join(', ')})`,
+        ...describeRun(run, 'the training'),
         `held-out accuracy ${pct(report.accuracy)} · macro F1 ${report.macroF1.toFixed(4)} · ECE ${report.ece.toFixed(4)} on ${test.nRows} rows`,
         promoted
           ? `v${version} is the champion of ${opts.name}`

@@ -1,9 +1,16 @@
 import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
 import type { GateResult } from '@rvft/metrics';
 import { fingerprintDataset } from '@rvft/registry';
-import { applyStrategy, type UpdateResult } from '@rvft/strategies';
+import { applyStrategy, STRATEGY_DEFAULTS, type UpdateResult } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
+import {
+  type ClassWeightsChoice,
+  classWeightsFor,
+  describeRun,
+  type Objective,
+  trainingRecordOf,
+} from '../runs';
 import { schemaOf } from '../tables';
 import { prepare, recommendFor, type SplitOptions } from './prepare';
 import { gateMetrics, openChampionData, pct } from './shared';
@@ -18,6 +25,8 @@ export interface UpdateCliOptions extends SplitOptions {
   strategy?: string;
   epochs?: number;
   learningRate?: number;
+  classWeights: ClassWeightsChoice;
+  objective: Objective;
   promote: boolean;
   maxNewTaskDrop?: number;
   maxForgetting?: number;
@@ -58,9 +67,17 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
 
     let bar: ReturnType<typeof trainingProgress> | undefined;
     let run: UpdateResult;
+    // the imbalance signal is the new data's: weigh the loss when it fires
+    const { weights: classWeights, note } = classWeightsFor(
+      opts.classWeights,
+      p.newTrain,
+      opts.objective,
+    );
+    if (note) console.error(`rvft: note: ${note}`);
     try {
       run = await applyStrategy(strategy, challenger, p.newTrain, {
         ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
+        ...(classWeights ? { classWeights } : {}),
         seed: opts.seed,
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
         ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
@@ -77,9 +94,10 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
     const challengerMetrics = gateMetrics(challenger, p.newTest, p.oldTest);
     const championMetrics = gateMetrics(champion, p.newTest, p.oldTest);
 
-    const trainData = p.oldTrain && run.samples > p.newTrain.nRows ? 'old + new' : 'new';
+    const trainData = STRATEGY_DEFAULTS[run.strategy].data;
     const version = await cd.registry.register(name, challenger, {
-      metrics: challengerMetrics,
+      metrics: { ...challengerMetrics, newTaskRows: p.newTest.nRows },
+      training: trainingRecordOf(run),
       lineage: {
         parentVersion: cd.version,
         strategy: run.strategy,
@@ -88,6 +106,8 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
           epochs: run.epochs,
           learningRate: run.learningRate,
           batchSize: run.batchSize,
+          profile: run.profile,
+          steps: run.steps,
           seed: opts.seed,
           holdout: opts.holdout,
           trainData,
@@ -174,7 +194,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
                   ? [`  head: expanded by ${rec.decision.primary.expandHead} output(s) first`]
                   : []),
               ]),
-          `trained ${run.strategy} on ${trainData} data: ${run.epochs} epochs, ${run.steps} steps, ${run.wallS.toFixed(2)} s on ${run.backend}`,
+          ...describeRun(run, trainData),
           '',
           ...rows.map((r) =>
             r

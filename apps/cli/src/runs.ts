@@ -1,0 +1,91 @@
+import type { Dataset } from '@rvft/data';
+import {
+  ARTICLE_STRATEGY_IDS,
+  CostModel,
+  STRATEGY_DESCRIPTIONS,
+  STRATEGY_IDS,
+  Thresholds,
+} from '@rvft/decision';
+import type { TrainingRecord } from '@rvft/registry';
+import type { ClassWeights, UpdateResult } from '@rvft/strategies';
+
+/** What `--class-weights` accepts. */
+export type ClassWeightsChoice = 'auto' | 'balanced' | 'none';
+/** What `--objective` accepts: what the update is judged by. */
+export type Objective = 'accuracy' | 'macro-f1';
+
+/**
+ * The loss weighting a run gets, and a note when the imbalance signal fired. `auto` weighs
+ * classes (`'balanced'`) when the data's imbalance crosses the engine's
+ * `classImbalanceWarning` (10:1 by default, where the class-imbalance advisory fires) and the
+ * objective is macro F1. For accuracy it does not: on the real-data suite balanced weights
+ * cost 30 points of accuracy on 21:1 weather data (BENCHMARKS.md) — a trade the user chooses.
+ */
+export function classWeightsFor(
+  choice: ClassWeightsChoice,
+  data: Dataset,
+  objective: Objective,
+): { weights: ClassWeights | undefined; note?: string } {
+  if (choice === 'none') return { weights: undefined };
+  if (choice === 'balanced') return { weights: 'balanced' };
+  const ratio = data.classImbalance();
+  if (ratio <= Thresholds.parse({}).classImbalanceWarning) return { weights: undefined };
+  if (objective === 'macro-f1') {
+    return {
+      weights: 'balanced',
+      note: `class imbalance ${ratio.toFixed(1)}:1 and objective macro-f1: the loss is class-weighted (balanced)`,
+    };
+  }
+  return {
+    weights: undefined,
+    note: `class imbalance ${ratio.toFixed(1)}:1: the loss is not weighted because the objective is accuracy (weighting trades accuracy for minority-class recall); --objective macro-f1 or --class-weights balanced weighs it`,
+  };
+}
+
+/** How a run trained, for the registry (a later diagnosis reads it to tell undertrained). */
+export function trainingRecordOf(run: UpdateResult): TrainingRecord {
+  return {
+    steps: run.steps,
+    epochs: run.epochs,
+    stopped: run.stopped,
+    losses: run.losses.slice(-10_000),
+    ...(run.valLosses ? { valLosses: run.valLosses.slice(-10_000) } : {}),
+  };
+}
+
+/** Two lines or more on how a run trained: budget, why it stopped, what it warns about. */
+export function describeRun(run: UpdateResult, data: string): string[] {
+  return [
+    `trained ${run.strategy} on ${data} data: ${run.samples} rows${run.validationRows ? ` (+ ${run.validationRows} validation rows)` : ''}, ${run.profile} profile — ${run.stopDetail}; ${run.wallS.toFixed(2)} s on ${run.backend}`,
+    ...(run.scaler !== 'none' ? [`  inputs: standardised (scaler ${run.scaler})`] : []),
+    ...(run.classWeights
+      ? [`  loss: class-weighted (${run.classWeights.map((w) => w.toFixed(2)).join(', ')})`]
+      : []),
+    ...run.warnings.map((w) => `  warning: ${w}`),
+  ];
+}
+
+/**
+ * The strategy ids for `--help`: one line each with its relative compute at the article's
+ * sizes (500 new rows, 1,000 historical, 267,000 parameters, 512 in the head, 10 epochs).
+ */
+export function strategyHelp(): string {
+  const cost = new CostModel({
+    nNewSamples: 500,
+    nHistoricalSamples: 1000,
+    nParamsTotal: 267_000,
+    nParamsHead: 512,
+    epochs: 10,
+  });
+  const width = Math.max(...STRATEGY_IDS.map((s) => s.length));
+  const lines = STRATEGY_IDS.map((s) => {
+    const x = cost.estimate(s).relativeCompute;
+    const factor = `${x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US')}×`;
+    return `  ${s.padEnd(width)}  ${factor.padStart(7)}  ${STRATEGY_DESCRIPTIONS[s]}`;
+  });
+  return [
+    '',
+    `Strategies (--strategy <id>; compute relative to head-only at the article's sizes — ${ARTICLE_STRATEGY_IDS.length} from the article, plus gradual unfreezing):`,
+    ...lines,
+  ].join('\n');
+}
