@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
 import { formatReport } from './format';
+import { formatImbalance, runImbalanceSuite } from './imbalance';
 import { loadRealSituations } from './real/situations';
 import { formatRealSuite, runRealSuite } from './real/suite';
 import { renderReport } from './report';
@@ -39,7 +40,7 @@ const program = new Command()
   .description("Reproduces the retrain-vs-fine-tune article's four scenarios and its cost table.")
   .option(
     '--suite <name>',
-    "article: the article's four generated scenarios (default); real: situations from real public data (vega-datasets), every strategy measured against the engine's pick (3 seeds unless --seeds)",
+    "article: the article's four generated scenarios (default); real: situations from real public data (vega-datasets), every strategy measured against the engine's pick (3 seeds unless --seeds); imbalance: what a class-weighted loss does to macro F1 on a 20:1 problem",
     'article',
   )
   .option('--situation <list>', 'with --suite real: situation ids to run (default: all)')
@@ -114,8 +115,21 @@ const program = new Command()
       }
       return;
     }
+    if (opts.suite === 'imbalance') {
+      const seeds = cmd.getOptionValueSource('seeds') === 'default' ? 3 : opts.seeds;
+      const r = await runImbalanceSuite({
+        seeds: Array.from({ length: seeds }, (_, k) => opts.seed + k),
+      });
+      console.log(formatImbalance(r));
+      if (opts.json) {
+        const file = userPath(opts.json);
+        await writeFile(file, `${JSON.stringify({ suite: 'imbalance', ...r }, null, 2)}\n`);
+        console.log(`results written to ${file}`);
+      }
+      return;
+    }
     if (opts.suite !== 'article')
-      throw new Error(`--suite: must be article or real, got '${opts.suite}'`);
+      throw new Error(`--suite: must be article, real or imbalance, got '${opts.suite}'`);
     let overrides: unknown = {};
     if (opts.config) {
       const file = userPath(opts.config);

@@ -146,16 +146,24 @@ championOptions(
   )
   .option(
     '--max-new-task-drop <x>',
-    'gate: how far new-data accuracy may fall below the champion (default 0.02)',
+    'gate: a challenger fails when its paired 95 % interval against the champion on the held-out new rows lies wholly below −x (default 0: significantly worse fails)',
     unit('max-new-task-drop'),
   )
   .option(
     '--max-forgetting <x>',
-    'gate: how far old-data accuracy may fall (default 0.05; 1 with --replaces-old)',
+    'gate: non-inferiority on the old rows — the upper end of the 95 % interval of the accuracy lost must stay below x (default 0.05; not checked with --replaces-old)',
     unit('max-forgetting'),
   )
   .addOption(classWeightsOption())
   .addOption(objectiveOption())
+  .addOption(
+    new Option(
+      '--race <mode>',
+      'measure before shipping: train the recommended strategy and its alternatives (shortlist), every allowed strategy (all), or the recommendation alone (off); each is scored on held-out new rows the gate never sees, and the cheapest not significantly worse than the best ships',
+    )
+      .choices(['off', 'shortlist', 'all'])
+      .default('shortlist'),
+  )
   .option('--no-promote', 'register the challenger without trying to promote it')
   .option('--no-progress', 'no progress bar on stderr')
   .addHelpText(
@@ -229,6 +237,10 @@ registry
   .argument('<ref>', '<registry dir>:<name>@<version>')
   .option('--new <file>', 'evaluation rows of the new data: measure both models on them')
   .option('--old <file>', 'evaluation rows of the old data (with --new)')
+  .option(
+    '--replaces-old',
+    'the new distribution replaces the old one: forgetting is allowed (else --old is required with --new)',
+  )
   .option('--why <text>', 'reason, for the audit log')
   .option('--json', 'as JSON')
   .action(async (ref: string, opts) => {

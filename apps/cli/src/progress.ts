@@ -1,7 +1,8 @@
 import { SingleBar } from 'cli-progress';
 
 export interface TrainingProgress {
-  update(epochsDone: number, loss: number): void;
+  /** `total` resizes the bar (the production profile plans its epochs once training starts). */
+  update(epochsDone: number, loss: number, total?: number): void;
   /** Stops the bar; safe to call twice. */
   done(): void;
 }
@@ -24,7 +25,10 @@ export function trainingProgress(
   bar.start(totalEpochs, 0, { loss: '-' });
   let stopped = false;
   return {
-    update: (epochsDone, loss) => bar.update(epochsDone, { loss: loss.toFixed(4) }),
+    update: (epochsDone, loss, total) => {
+      if (total !== undefined && total !== bar.getTotal()) bar.setTotal(total);
+      bar.update(epochsDone, { loss: loss.toFixed(4) });
+    },
     done: () => {
       if (!stopped) bar.stop();
       stopped = true;

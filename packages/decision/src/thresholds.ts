@@ -18,11 +18,12 @@ export const Thresholds = z
     /** Probe accuracy below which the trunk's features do not transfer (absolute). */
     poorTransfer: fraction.default(0.55),
     /**
-     * Probe accuracy / the champion's own accuracy at or above which head-only training is
-     * as good as the champion was: features transfer. A probe of 0.83 under a 0.98
-     * champion (0.85) is not good transfer.
+     * Probe accuracy / the champion's own accuracy at or above which head-only training
+     * nearly matches what the champion did on its own data: features transfer. A probe of
+     * 0.83 under a 0.98 champion (0.85) is not good transfer — head-only then lost 16–21
+     * points on real data; scenario D's 0.92 under 0.98 (0.94) is, and head-only wins there.
      */
-    goodRelativeTransfer: fraction.default(0.95),
+    goodRelativeTransfer: fraction.default(0.9),
     /** Probe accuracy / the champion's own accuracy below which features do not transfer. */
     poorRelativeTransfer: fraction.default(0.75),
     /**

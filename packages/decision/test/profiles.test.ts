@@ -126,7 +126,7 @@ describe('hard constraints', () => {
     const out = result.ruledOut.map((r) => r.strategy).sort();
     expect(out).toEqual(['retrain_cold_combined', 'retrain_warm_combined']);
     expect(result.ruledOut[0]!.reason).toMatch(/canStoreHistorical = false/);
-    // a 0.76 probe under a 0.94 champion is 81 % of what the champion does (< 95 %): the
+    // a 0.76 probe under a 0.94 champion is 81 % of what the champion does (< 90 %): the
     // head alone does not transfer, so the few-shot rule adapts the whole network
     expect(result.primary.strategy).toBe('fine_tune_full_network');
     expect(result.primary.rules).toContain('few-shot-poor-transfer');

@@ -54,11 +54,11 @@ describe('transfer relative to the champion', () => {
       data: { nNewSamples: 200 },
       model: { transferQuality, currentAccuracy },
     });
-    // 0.83 / 0.98 = 0.847 < 0.95: the few-shot rule adapts the whole network
+    // 0.83 / 0.98 = 0.847 < 0.9: the few-shot rule adapts the whole network
     const weak = engine.decide(signals(0.83, 0.98));
     expect(weak.primary.strategy).toBe('fine_tune_full_network');
     expect(weak.primary.rules).toContain('few-shot-poor-transfer');
-    // 0.95 / 0.97 = 0.979 ≥ 0.95: head-only
+    // 0.95 / 0.97 = 0.979 ≥ 0.9: head-only
     const good = engine.decide(signals(0.95, 0.97));
     expect(good.primary.strategy).toBe('fine_tune_head_only');
     expect(good.primary.rationale).toMatch(/head-only probe 95% \(97\.9% of the champion's 97%\)/);

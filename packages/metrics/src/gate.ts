@@ -1,4 +1,5 @@
 import { forgetting } from './continual';
+import { checkGateNumber, type GateSide } from './gate-input';
 
 /**
  * The metrics a model carries into the gate. Every field is optional: a gate whose metric
@@ -59,9 +60,23 @@ export interface GateResult {
 // A tiny slack so a drop of exactly the limit passes despite floating-point error.
 const EPS = 1e-12;
 
+// The metrics each gate reads, with the range a valid value lies in. Other keys of
+// GateMetrics are not read, so they are not checked either.
+const READ_METRICS = [
+  ['newTaskAccuracy', 0, 1, 'an accuracy in [0, 1]'],
+  ['oldTaskAccuracy', 0, 1, 'an accuracy in [0, 1]'],
+  ['backwardTransfer', -1, 1, 'a backward transfer in [-1, 1]'],
+] as const;
+
 /**
  * Should the challenger replace the champion? Passes when no gate fails.
  *
+ * Compares summary numbers with fixed margins; when per-row correctness on the same held-out
+ * rows is available, {@link statisticalGate} decides with paired intervals instead.
+ *
+ * @throws {GateInputError} when a metric a gate reads is present but invalid: an accuracy
+ * outside [0, 1], a backward transfer outside [−1, 1], or anything not a finite number.
+
  * @example
  * evaluationGate({ newTaskAccuracy: 0.95, oldTaskAccuracy: 0.90 },
  *                { newTaskAccuracy: 0.96, oldTaskAccuracy: 0.97 });
@@ -79,6 +94,14 @@ export function evaluationGate(
     'maxBackwardTransferDrop',
   ] as const) {
     if (!(t[key] >= 0)) throw new RangeError(`thresholds.${key}: must be >= 0, got ${t[key]}`);
+  }
+  for (const [side, metrics] of [
+    ['challenger', challenger],
+    ['champion', champion],
+  ] as [GateSide, GateMetrics][]) {
+    for (const [key, min, max, what] of READ_METRICS) {
+      if (metrics[key] !== undefined) checkGateNumber(side, key, metrics[key], min, max, what);
+    }
   }
   const f4 = (x: number) => x.toFixed(4);
   // Each gate: the metric it reads, how far the challenger fell behind, the limit, the story.

@@ -22,12 +22,24 @@ export {
   type GateResult,
   type GateThresholds,
 } from './gate';
+export { GateInputError, type GateSide } from './gate-input';
 export { argmax, type Labels, type Probabilities } from './labels';
 export { mcnemarExact } from './mcnemar';
 export { type DifferenceInterval, newcombeDifference } from './newcombe';
 export { newcombePairedDifference, type PairedCounts } from './newcombe-paired';
 export { normalQuantile } from './normal-quantile';
 export { nonInferior, type PairedComparison, pairedComparison } from './paired';
+export {
+  type ClassRecallComparison,
+  DEFAULT_GATE_POLICY,
+  type GatePolicy,
+  type ImprovementRule,
+  type ModelEvidence,
+  type StatisticalCheck,
+  type StatisticalCheckName,
+  type StatisticalGateResult,
+  statisticalGate,
+} from './statistical-gate';
 export {
   accuracyInterval,
   type Correctness,

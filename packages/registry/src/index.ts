@@ -3,6 +3,7 @@ export {
   type ModelSummary,
   openRegistry,
   type PromoteResult,
+  type PromotionVerdict,
   Registry,
   RegistryError,
   type RegistryOptions,

@@ -54,7 +54,15 @@ export interface PromoteResult {
   /** The champion before the call (null when there was none). */
   from: number | null;
   to: number;
+  /** The recorded-metrics gate's result; null when there was no champion or a verdict was given. */
   gate: GateResult | null;
+}
+
+/** A promotion decision reached above the registry (the policy lives there, not here). */
+export interface PromotionVerdict {
+  passed: boolean;
+  /** Names of the failed checks, for the audit log. */
+  failed: readonly string[];
 }
 
 export interface ModelSummary {
@@ -330,6 +338,16 @@ export class Registry {
       championMetrics?: Record<string, number>;
       /** The challenger's metrics on those same rows. Default: its recorded metrics. */
       challengerMetrics?: Record<string, number>;
+      /**
+       * A verdict reached by the caller's policy (e.g. a statistical gate on rows measured
+       * now): used instead of the recorded-metrics gate.
+       */
+      verdict?: PromotionVerdict;
+      /**
+       * The champion the verdict was measured against: when the champion has moved since,
+       * nothing moves and a RegistryError says so (a gate against the wrong model is no gate).
+       */
+      expectedChampion?: number | null;
     } = {},
   ): Promise<PromoteResult> {
     check(Version, challengerVersion, 'challengerVersion');
@@ -337,8 +355,25 @@ export class Registry {
       const challenger = await this.meta(name, challengerVersion);
       const state = await this.aliasState(name);
       const from = state.aliases['champion'] ?? null;
+      if (opts.expectedChampion !== undefined && opts.expectedChampion !== from) {
+        throw new RegistryError(
+          `promote: '${name}' v${challengerVersion} was measured against v${opts.expectedChampion ?? 'none'}, but the champion is ${from === null ? 'none' : `v${from}`} now: measure it against the current champion`,
+        );
+      }
       let gate: GateResult | null = null;
-      if (from !== null) {
+      if (opts.verdict && from !== null) {
+        if (!opts.verdict.passed) {
+          await this.audit(name, {
+            action: 'promote-refused',
+            alias: 'champion',
+            from,
+            to: challengerVersion,
+            why: opts.why ?? 'promotion gate failed',
+            failedGates: [...opts.verdict.failed],
+          });
+          return { promoted: false, from, to: challengerVersion, gate: null };
+        }
+      } else if (from !== null) {
         const champion = await this.meta(name, from);
         gate = evaluationGate(
           opts.challengerMetrics ?? challenger.metrics,
@@ -365,7 +400,9 @@ export class Registry {
         alias: 'champion',
         from,
         to: challengerVersion,
-        why: opts.why ?? (gate ? 'evaluation gate passed' : 'first champion'),
+        why:
+          opts.why ??
+          (gate || (opts.verdict && from !== null) ? 'evaluation gate passed' : 'first champion'),
       });
       return { promoted: true, from, to: challengerVersion, gate };
     });

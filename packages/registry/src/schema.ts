@@ -34,6 +34,11 @@ export const Lineage = z.strictObject({
   hyperParameters: z
     .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
     .optional(),
+  /** The race that chose the strategy: one flat record per candidate (at most 32). */
+  race: z
+    .array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])))
+    .max(32)
+    .optional(),
   /** sha256 of the training data (`fingerprintDataset`). */
   dataFingerprint: sha256.optional(),
   notes: z.string().optional(),

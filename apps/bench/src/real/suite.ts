@@ -2,6 +2,7 @@ import { type Dataset, parseCsv } from '@rvft/data';
 import { CostModel, STRATEGY_IDS, type StrategyId, Thresholds } from '@rvft/decision';
 import { pairedComparison } from '@rvft/metrics';
 import { createMlp, type InputScaler, type TrunkHeadModel, useBestBackend } from '@rvft/model';
+import { raceStrategies } from '@rvft/pipeline';
 import {
   applyStrategy,
   type ClassWeights,
@@ -64,6 +65,19 @@ export interface RealRun {
   winner: { strategy: StrategyId; accuracy: number };
   /** winner − recommended accuracy (positive: the recommendation lost that much). */
   regret: number;
+  /**
+   * What `rvft update` ships with the default race (shortlist): the picked strategy, its
+   * accuracy on the same held-out new rows, its regret, and the race's training time against
+   * the primary's alone.
+   */
+  raced: {
+    strategy: StrategyId;
+    accuracy: number;
+    regret: number;
+    candidates: number;
+    wallS: number;
+    primaryWallS: number;
+  };
   /** The recommended strategy's paired comparison with the best: p-value of exact McNemar. */
   recommendedVsBestP: number;
 }
@@ -216,6 +230,22 @@ export async function runSituation(
         correct,
       });
     }
+    model.restore(snapshot);
+    model.setInputScaler(scaler);
+    const race = await raceStrategies({
+      champion: model,
+      decision: rec.decision,
+      newData: newTrain,
+      oldData: oldTrain,
+      seed,
+      ...(newWeights ? { train: { classWeights: newWeights } } : {}),
+    });
+    const racedAccuracy = mean(correctness(race.model, newTest));
+    race.model.dispose();
+    const raceWall = race.result.extraWallS + race.result.run.wallS;
+    const primaryWall =
+      race.result.candidates.find((c) => c.strategy === rec.decision.primary.strategy)?.wallS ??
+      race.result.run.wallS;
     const alpha = opts.alpha ?? 0.05;
     const best = outcomes.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
     const tied = outcomes.filter(
@@ -261,6 +291,14 @@ export async function runSituation(
       best: { strategy: best.strategy, accuracy: best.accuracy },
       winner: { strategy: winner.strategy, accuracy: winner.accuracy },
       regret: winner.accuracy - picked.accuracy,
+      raced: {
+        strategy: race.result.picked,
+        accuracy: racedAccuracy,
+        regret: winner.accuracy - racedAccuracy,
+        candidates: Math.max(1, race.result.candidates.length),
+        wallS: raceWall,
+        primaryWallS: primaryWall,
+      },
       recommendedVsBestP: pairedComparison(best.correct, picked.correct).pValue,
     };
   } finally {
@@ -298,20 +336,25 @@ export function formatRealSuite(runs: readonly RealRun[]): string {
     retrain_cold_combined: 'cold-comb',
   };
   const lines = [
-    `situation × seed                     champ  ${STRATEGY_IDS.map((s) => short[s].padStart(9)).join(' ')}  recommended (rules)            winner      regret`,
+    `situation × seed                     champ  ${STRATEGY_IDS.map((s) => short[s].padStart(9)).join(' ')}  recommended (rules)            winner      regret  raced      regret`,
   ];
   for (const r of runs) {
     const acc = (s: StrategyId) => pct(r.outcomes.find((o) => o.strategy === s)!.accuracy);
     lines.push(
-      `${`${r.situation} ${r.seed}`.padEnd(36)} ${pct(r.champion.accuracyNew).padStart(5)}  ${STRATEGY_IDS.map((s) => acc(s).padStart(9)).join(' ')}  ${`${short[r.recommended]} (${r.rules.join(',')})`.padEnd(30).slice(0, 30)} ${short[r.winner.strategy].padEnd(10)} ${pct(r.regret).padStart(6)}`,
+      `${`${r.situation} ${r.seed}`.padEnd(36)} ${pct(r.champion.accuracyNew).padStart(5)}  ${STRATEGY_IDS.map((s) => acc(s).padStart(9)).join(' ')}  ${`${short[r.recommended]} (${r.rules.join(',')})`.padEnd(30).slice(0, 30)} ${short[r.winner.strategy].padEnd(10)} ${pct(r.regret).padStart(6)}  ${short[r.raced.strategy].padEnd(9)} ${pct(r.raced.regret).padStart(6)}`,
     );
   }
   const within1 = runs.filter((r) => r.regret <= 0.01 + 1e-9).length;
   const over3 = runs.filter((r) => r.regret > 0.03 + 1e-9).length;
   const worst = Math.max(...runs.map((r) => r.regret));
+  const raced = runs.map((r) => r.raced.regret);
+  const raceMean = raced.reduce((a, x) => a + x, 0) / Math.max(1, raced.length);
+  const raceWall = runs.reduce((a, r) => a + r.raced.wallS, 0);
+  const primaryWall = runs.reduce((a, r) => a + r.raced.primaryWallS, 0);
   lines.push(
     '',
     `rules' primary within 1 point of the measured winner: ${within1} of ${runs.length} (${pct(within1 / runs.length)} %); more than 3 points below: ${over3}; worst regret ${pct(worst)} points`,
+    `raced pick (default shortlist): mean regret ${pct(raceMean)} points, within 1 point ${raced.filter((x) => x <= 0.01 + 1e-9).length} of ${runs.length}, more than 3 points below ${raced.filter((x) => x > 0.03 + 1e-9).length}, worst ${pct(Math.max(...raced))}; training time ${raceWall.toFixed(1)} s against ${primaryWall.toFixed(1)} s for the primary alone (${(raceWall / Math.max(1e-9, primaryWall)).toFixed(1)}×)`,
   );
   return lines.join('\n');
 }

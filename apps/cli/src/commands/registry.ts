@@ -1,8 +1,9 @@
+import type { StatisticalGateResult } from '@rvft/metrics';
+import { gateOnRows } from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
 import { formatRef, parseModelRef } from '../champion-ref';
 import { ExitCode, InputError } from '../errors';
 import { loadForModel } from '../tables';
-import { gateMetrics } from './shared';
 
 const out = (json: boolean | undefined, value: unknown, text: () => string) =>
   console.log(json ? JSON.stringify(value, null, 2) : text());
@@ -60,7 +61,7 @@ export async function registryHistory(refText: string, opts: { json?: boolean })
  */
 export async function registryPromote(
   refText: string,
-  opts: { why?: string; json?: boolean; new?: string; old?: string },
+  opts: { why?: string; json?: boolean; new?: string; old?: string; replacesOld?: boolean },
 ): Promise<number> {
   const ref = parseModelRef(refText, 'model');
   if (!('version' in ref.ref)) {
@@ -71,32 +72,27 @@ export async function registryPromote(
   if (opts.old && !opts.new) throw new InputError('--old: needs --new as well');
   const reg = await openRegistry(ref.registryDir);
   const version = ref.ref.version;
-  let measured:
-    | { championMetrics: Record<string, number>; challengerMetrics: Record<string, number> }
-    | undefined;
-  let note = '';
   const current = (await reg.aliasState(ref.name)).aliases['champion'];
+  let verdict: StatisticalGateResult | undefined;
+  let note = '';
   if (opts.new && current !== undefined) {
+    // the same gate as `rvft update`: both models measured now, on the same rows
     const meta = await reg.meta(ref.name, version);
-    const newTest = await loadForModel(
-      opts.new,
-      meta.dataSchema,
-      undefined,
-      meta.inputDim,
-      meta.outputDim,
-    );
-    const oldTest = opts.old
-      ? await loadForModel(opts.old, meta.dataSchema, undefined, meta.inputDim, meta.outputDim)
-      : undefined;
+    const read = (f: string) =>
+      loadForModel(f, meta.dataSchema, undefined, meta.inputDim, meta.outputDim);
+    const newTest = await read(opts.new);
+    const oldTest = opts.old ? await read(opts.old) : undefined;
     const [challenger, champion] = [
       await reg.load(ref.name, { version }),
       await reg.load(ref.name, { version: current }),
     ];
     try {
-      measured = {
-        championMetrics: gateMetrics(champion, newTest, oldTest),
-        challengerMetrics: gateMetrics(challenger, newTest, oldTest),
-      };
+      verdict = gateOnRows(
+        champion,
+        challenger,
+        { newTest, ...(oldTest ? { oldTest } : {}) },
+        { replacesOld: opts.replacesOld ?? false },
+      );
     } finally {
       challenger.dispose();
       champion.dispose();
@@ -107,15 +103,19 @@ export async function registryPromote(
   }
   const res = await reg.promote(ref.name, version, {
     why: opts.why ?? 'rvft registry promote',
-    ...measured,
+    ...(verdict ? { verdict, expectedChampion: current ?? null } : {}),
   });
-  out(opts.json, res, () =>
+  const failures = verdict
+    ? verdict.checks.filter((c) => c.status === 'failed').map((c) => c.message)
+    : (res.gate?.checks.filter((c) => c.status === 'failed').map((c) => c.message) ?? []);
+  out(opts.json, { ...res, ...(verdict ? { gate: verdict } : {}) }, () =>
     res.promoted
       ? `promoted ${formatRef(ref)}${res.from ? ` (was v${res.from})` : ''}${note}`
-      : `refused ${formatRef(ref)}${note}: ${res.gate?.checks
-          .filter((c) => c.status === 'failed')
-          .map((c) => c.message)
-          .join('; ')}`,
+      : `refused ${formatRef(ref)}${note}: ${failures.join('; ')}${
+          verdict && !opts.old && !opts.replacesOld
+            ? '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old'
+            : ''
+        }`,
   );
   return res.promoted ? ExitCode.Ok : ExitCode.GateRefused;
 }

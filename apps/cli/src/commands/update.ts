@@ -1,7 +1,14 @@
 import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
-import type { GateResult } from '@rvft/metrics';
+import type { TrunkHeadModel } from '@rvft/model';
+import {
+  gateOnRows,
+  type RaceMode,
+  type RaceResult,
+  raceCandidates,
+  raceStrategies,
+} from '@rvft/pipeline';
 import { fingerprintDataset } from '@rvft/registry';
-import { applyStrategy, STRATEGY_DEFAULTS, type UpdateResult } from '@rvft/strategies';
+import { STRATEGY_DEFAULTS, type UpdateResult } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
 import {
@@ -27,6 +34,8 @@ export interface UpdateCliOptions extends SplitOptions {
   learningRate?: number;
   classWeights: ClassWeightsChoice;
   objective: Objective;
+  /** Which strategies to train and measure before shipping (default shortlist). */
+  race: RaceMode;
   promote: boolean;
   maxNewTaskDrop?: number;
   maxForgetting?: number;
@@ -56,17 +65,30 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
   const p = prepare(cd, opts);
   const name = cd.ref.name;
   const champion = await cd.registry.load(name, { version: cd.version });
-  const challenger = await cd.registry.load(name, { version: cd.version });
+  let challenger: TrunkHeadModel | undefined;
   try {
     const rec = await recommendFor(cd, p, champion, opts);
-    const strategy = (opts.strategy as StrategyId | undefined) ?? rec.decision.primary.strategy;
+    const mode: RaceMode = opts.strategy ? 'off' : opts.race;
+    // --strategy replaces the engine's primary; the rest of the decision stays as it was
+    const decision = opts.strategy
+      ? {
+          ...rec.decision,
+          primary: { ...rec.decision.primary, strategy: opts.strategy as StrategyId },
+        }
+      : rec.decision;
     const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
+    const shortlist = raceCandidates(decision, mode, { hasHistory: p.oldTrain !== undefined });
     log(
-      `${name} v${cd.version}: ${opts.strategy ? `running ${strategy} (chosen by --strategy; recommended: ${rec.decision.primary.strategy})` : `running the recommended ${strategy} (${rec.decision.primary.confidence} confidence)`}`,
+      `${name} v${cd.version}: ${
+        opts.strategy
+          ? `running ${opts.strategy} (chosen by --strategy; recommended: ${rec.decision.primary.strategy})`
+          : shortlist.length > 1
+            ? `racing ${shortlist.join(', ')} (recommended: ${rec.decision.primary.strategy}, ${rec.decision.primary.confidence} confidence)`
+            : `running the recommended ${rec.decision.primary.strategy} (${rec.decision.primary.confidence} confidence)`
+      }`,
     );
 
     let bar: ReturnType<typeof trainingProgress> | undefined;
-    let run: UpdateResult;
     // the imbalance signal is the new data's: weigh the loss when it fires
     const { weights: classWeights, note } = classWeightsFor(
       opts.classWeights,
@@ -74,21 +96,39 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       opts.objective,
     );
     if (note) console.error(`rvft: note: ${note}`);
+    let race: RaceResult;
     try {
-      run = await applyStrategy(strategy, challenger, p.newTrain, {
+      const outcome = await raceStrategies({
+        champion,
+        decision,
+        newData: p.newTrain,
         ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
-        ...(classWeights ? { classWeights } : {}),
+        race: mode,
         seed: opts.seed,
-        ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
-        ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+        ...(opts.replacesOld ? { maxForgetting: null } : {}),
+        train: {
+          ...(classWeights ? { classWeights } : {}),
+          ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+          ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+        },
+        onCandidate: (strategy, i, total) => {
+          bar?.done();
+          bar = trainingProgress(
+            total > 1 ? `${i + 1}/${total} ${strategy}` : strategy,
+            0,
+            opts.progress,
+          );
+        },
         onEpochEnd: (info) => {
-          bar ??= trainingProgress(strategy, info.epochs, opts.progress);
-          bar.update(info.epoch + 1, info.loss);
+          bar?.update(info.epoch + 1, info.loss, info.epochs);
         },
       });
+      challenger = outcome.model;
+      race = outcome.result;
     } finally {
       bar?.done();
     }
+    const run: UpdateResult = race.run;
 
     // both models, the same held-out rows
     const challengerMetrics = gateMetrics(challenger, p.newTest, p.oldTest);
@@ -112,6 +152,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
           holdout: opts.holdout,
           trainData,
         },
+        ...(race.candidates.length > 0 ? { race: raceLineage(race) } : {}),
         dataFingerprint: fingerprintDataset(
           trainData === 'old + new'
             ? (p.oldTrain as typeof p.newTrain).concat(p.newTrain)
@@ -125,24 +166,25 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       ),
     });
 
+    // the one gate: both models measured now on the same held-out rows, with statistics
+    const gate = gateOnRows(
+      champion,
+      challenger,
+      { newTest: p.newTest, ...(p.oldTest ? { oldTest: p.oldTest } : {}) },
+      {
+        replacesOld: opts.replacesOld ?? false,
+        ...(opts.maxNewTaskDrop !== undefined ? { newMargin: opts.maxNewTaskDrop } : {}),
+        ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
+      },
+    );
     let promoted = false;
-    let gate: GateResult | null = null;
     if (opts.promote) {
       const res = await cd.registry.promote(name, version, {
-        championMetrics,
-        gate: {
-          ...(opts.maxNewTaskDrop !== undefined
-            ? { maxNewTaskAccuracyDrop: opts.maxNewTaskDrop }
-            : {}),
-          // a distribution that is being replaced may be forgotten; one that is kept must be
-          // shown not to be: without old rows there is no evidence, and the gate refuses
-          ...(opts.replacesOld ? { maxForgetting: 1 } : { required: ['forgetting'] as const }),
-          ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
-        },
+        verdict: gate,
+        expectedChampion: cd.version,
         why: `rvft update: ${run.strategy}`,
       });
       promoted = res.promoted;
-      gate = res.gate;
     }
 
     if (opts.json) {
@@ -154,6 +196,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
             challenger: version,
             strategy: run.strategy,
             recommended: rec.decision.primary.strategy,
+            race,
             signals: rec.signals,
             training: run,
             metrics: { champion: championMetrics, challenger: challengerMetrics },
@@ -186,6 +229,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       const w = [30, 10, 10];
       log(
         [
+          ...(race.candidates.length > 0 ? ['', ...formatRace(race), ''] : []),
           ...(opts.strategy
             ? []
             : [
@@ -202,13 +246,13 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
               .join('  '),
           ),
           '',
-          ...(gate
-            ? gate.checks.map((c) => `gate ${c.gate.padEnd(18)} ${c.status.padEnd(7)} ${c.message}`)
+          ...(opts.promote
+            ? gate.checks.map((c) => `gate ${c.name.padEnd(17)} ${c.status.padEnd(7)} ${c.message}`)
             : []),
           opts.promote
             ? promoted
               ? `promoted: ${name} v${version} is the champion (was v${cd.version})`
-              : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate?.failed.join(', ')})${p.oldTest ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
+              : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate.failed.join(', ')})${p.oldTest ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
             : `registered v${version}; not promoted (--no-promote)`,
         ].join('\n'),
       );
@@ -216,6 +260,35 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
     return opts.promote && !promoted ? ExitCode.GateRefused : ExitCode.Ok;
   } finally {
     champion.dispose();
-    challenger.dispose();
+    challenger?.dispose();
   }
+}
+
+/** The race table for a version's lineage: one flat record per candidate. */
+function raceLineage(race: RaceResult): Record<string, string | number | boolean | null>[] {
+  return race.candidates.map((c) => ({
+    strategy: c.strategy,
+    accuracy: c.accuracy,
+    lower: c.lower,
+    upper: c.upper,
+    n: c.n,
+    pValueVsBest: c.pValueVsBest,
+    cost: c.cost,
+    wallS: c.wallS,
+    verdict: c.verdict,
+    ...(c.oldAccuracy !== undefined ? { oldAccuracy: c.oldAccuracy } : {}),
+  }));
+}
+
+/** The race as a table: accuracy with its interval on the validation rows, cost, time, verdict. */
+function formatRace(race: RaceResult): string[] {
+  const w = Math.max(...race.candidates.map((c) => c.strategy.length));
+  return [
+    `race on ${race.validationRows} held-out new rows (trained on ${race.trainRows}; α = ${race.alpha}): the cheapest not significantly worse than the best`,
+    ...race.candidates.map(
+      (c) =>
+        `  ${c.strategy.padEnd(w)}  ${pct(c.accuracy).padStart(7)} [${(c.lower * 100).toFixed(1)}, ${(c.upper * 100).toFixed(1)}]${c.oldAccuracy !== undefined ? `  old ${pct(c.oldAccuracy)}` : ''}  cost ${c.cost < 10 ? c.cost.toFixed(1) : Math.round(c.cost)}×  ${c.wallS.toFixed(2)} s  ${c.verdict}: ${c.why}`,
+    ),
+    `  the race took ${(race.extraWallS + race.run.wallS).toFixed(2)} s of training (${race.extraWallS.toFixed(2)} s for the candidates not picked)`,
+  ];
 }

@@ -1,0 +1,346 @@
+import type { Dataset } from '@rvft/data';
+import {
+  COMBINED_STRATEGIES,
+  CostModel,
+  type DecisionResult,
+  STRATEGIES_BY_COST,
+  STRATEGY_IDS,
+  type StrategyId,
+} from '@rvft/decision';
+import { pairedComparison, wilsonInterval } from '@rvft/metrics';
+import { cloneModel, type TrunkHeadModel } from '@rvft/model';
+import { applyStrategy, type StrategyOptions, type UpdateResult } from '@rvft/strategies';
+
+/**
+ * Which strategies a race trains: `off` runs the engine's primary alone (today's single
+ * strategy), `shortlist` the primary and the alternatives the rules did not rule out, `all`
+ * every strategy not ruled out.
+ */
+export type RaceMode = 'off' | 'shortlist' | 'all';
+
+export interface RaceOptions {
+  /** The model in use. It is not modified: every candidate trains on a copy. */
+  champion: TrunkHeadModel;
+  /** The engine's decision on these data (`recommend`): the shortlist and what is ruled out. */
+  decision: DecisionResult;
+  /** The new rows an update may learn from — never the rows the final gate will judge on. */
+  newData: Dataset;
+  /** History, for the combined strategies (and for measuring forgetting). */
+  oldData?: Dataset;
+  /** Default `shortlist`. */
+  race?: RaceMode;
+  /** Share of the new (and old) rows held out to score the candidates (default 0.2, stratified). */
+  validationShare?: number;
+  /** Significance level of "not significantly worse than the best" (default 0.05). */
+  alpha?: number;
+  /** A practical margin: a candidate within this of the best's accuracy ties it too (default 0). */
+  margin?: number;
+  /**
+   * Below this many validation rows a tie means "cannot tell", not "as good": among the
+   * candidates that tie the best, the engine's order decides (its first tied candidate ships)
+   * instead of the cost. Default 100 — on the real-data suite, picking the cheapest tie on
+   * 8–40 validation rows shipped head-only where it was 2–6 points worse on the test rows.
+   */
+  minRowsForCost?: number;
+  /** At most this many candidates, in the engine's order (default: all of the shortlist). */
+  maxCandidates?: number;
+  /**
+   * The old distribution must still be served: a candidate that significantly loses more than
+   * this on the old validation rows (paired, against the champion) cannot be picked while
+   * another can. Default 0.05; `null` lets the new rows alone decide.
+   */
+  maxForgetting?: number | null;
+  seed?: number;
+  /** Passed to every candidate's training (profile, budget, classWeights, signal…). */
+  train?: Omit<StrategyOptions, 'seed' | 'onEpochEnd'>;
+  /**
+   * Train the picked strategy again on every new (and old) row once the race has chosen it
+   * (default true): the race's candidates saw only 1 − validationShare of the rows, and on a
+   * small window that fifth matters. The race table keeps the candidates' validation scores.
+   */
+  refit?: boolean;
+  /** Called before each candidate trains, and with its epochs (progress bars). */
+  onCandidate?: (strategy: StrategyId, index: number, total: number) => void;
+  onEpochEnd?: StrategyOptions['onEpochEnd'];
+}
+
+export type Verdict = 'picked' | 'tied' | 'worse' | 'forgets';
+
+/** One line of the race table. Plain JSON. */
+export interface RaceCandidate {
+  strategy: StrategyId;
+  /** Accuracy on the new validation rows, with its 95 % Wilson interval. */
+  accuracy: number;
+  lower: number;
+  upper: number;
+  n: number;
+  /** Exact McNemar p-value against the best candidate (1 for the best itself). */
+  pValueVsBest: number;
+  /** Accuracy on the old validation rows, and the champion's there. */
+  oldAccuracy?: number;
+  /** Relative compute at this update's sizes (CostModel; head-only = 1). */
+  cost: number;
+  wallS: number;
+  steps: number;
+  epochs: number;
+  verdict: Verdict;
+  why: string;
+}
+
+export interface RaceResult {
+  mode: RaceMode;
+  picked: StrategyId;
+  candidates: RaceCandidate[];
+  /** How ties were broken: by cost, or by the engine's order on too few validation rows. */
+  tieBreak: 'cost' | 'engine-order';
+  /** The champion's accuracy on the same validation rows, for reference. */
+  champion?: { accuracy: number; oldAccuracy?: number };
+  validationRows: number;
+  trainRows: number;
+  alpha: number;
+  margin: number;
+  /** Seconds spent on training beyond one run of the picked strategy: what the race cost. */
+  extraWallS: number;
+  /** Whether the picked strategy was trained again on every row (`refit`). */
+  refit: boolean;
+  /** The shipped model's training run (the refit's, when refitted). */
+  run: UpdateResult;
+}
+
+/** The trained challenger and the race that chose it. The caller owns (and disposes) `model`. */
+export interface RaceOutcome {
+  model: TrunkHeadModel;
+  result: RaceResult;
+}
+
+function correctness(model: TrunkHeadModel, data: Dataset): Uint8Array {
+  const p = model.probabilities(data);
+  const k = model.outputDim;
+  const out = new Uint8Array(data.nRows);
+  for (let i = 0; i < data.nRows; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++)
+      if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
+    out[i] = best === data.labels[i] ? 1 : 0;
+  }
+  return out;
+}
+
+const sum = (xs: Uint8Array) => xs.reduce((a, x) => a + x, 0);
+
+/** The strategies a race trains, in the engine's order, without the ruled-out ones. */
+export function raceCandidates(
+  decision: DecisionResult,
+  mode: RaceMode,
+  opts: { hasHistory: boolean; maxCandidates?: number },
+): StrategyId[] {
+  const out = new Set(decision.ruledOut.map((r) => r.strategy));
+  const usable = (s: StrategyId) =>
+    !out.has(s) && (opts.hasHistory || !COMBINED_STRATEGIES.includes(s));
+  const ordered =
+    mode === 'off'
+      ? [decision.primary.strategy]
+      : mode === 'shortlist'
+        ? [decision.primary.strategy, ...decision.alternatives.map((a) => a.strategy)]
+        : [
+            decision.primary.strategy,
+            ...decision.alternatives.map((a) => a.strategy),
+            ...STRATEGY_IDS,
+          ];
+  const list = [...new Set(ordered)].filter(usable);
+  return list.slice(0, Math.max(1, opts.maxCandidates ?? list.length));
+}
+
+/**
+ * Measured decisions: trains each candidate strategy from a copy of the champion on most of
+ * the new rows, scores all of them on the same held-out new rows, and picks the cheapest
+ * candidate not significantly worse than the best (exact McNemar on the paired predictions
+ * at `alpha`, or within `margin`), by the CostModel's relative compute. Candidates that
+ * significantly forget the old distribution beyond `maxForgetting` are passed over while
+ * another candidate is admissible. The rules still explain, rule out and order; the race
+ * measures. `race: 'off'` trains the primary on every new row and scores nothing.
+ *
+ * @example
+ * const { decision } = await recommend({ champion, newData, oldData });
+ * const { model, result } = await raceStrategies({ champion, decision, newData, oldData });
+ * result.picked; // e.g. 'fine_tune_full_network'
+ */
+export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
+  const mode = opts.race ?? 'shortlist';
+  const seed = opts.seed ?? 42;
+  const alpha = opts.alpha ?? 0.05;
+  const margin = opts.margin ?? 0;
+  const maxForgetting = opts.maxForgetting === undefined ? 0.05 : opts.maxForgetting;
+  const strategies = raceCandidates(opts.decision, mode, {
+    hasHistory: opts.oldData !== undefined,
+    ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
+  });
+  const share = opts.validationShare ?? 0.2;
+  const racing = mode !== 'off' && strategies.length > 1;
+  const split = (d: Dataset, tag: string) =>
+    d.split(1 - share, `${seed}/race-${tag}`, { stratify: true });
+  const n = racing ? split(opts.newData, 'new') : { first: opts.newData, second: undefined };
+  const o =
+    racing && opts.oldData
+      ? split(opts.oldData, 'old')
+      : { first: opts.oldData, second: undefined };
+  const costs = new CostModel({
+    nNewSamples: n.first.nRows,
+    nHistoricalSamples: o.first?.nRows ?? 0,
+    nParamsTotal: opts.champion.countParams(),
+    nParamsHead: (opts.champion.embeddingDim + 1) * opts.champion.outputDim,
+  });
+
+  type Trained = { strategy: StrategyId; model: TrunkHeadModel; run: UpdateResult };
+  const trained: Trained[] = [];
+  let keep: TrunkHeadModel | undefined;
+  try {
+    for (const [i, strategy] of strategies.entries()) {
+      opts.onCandidate?.(strategy, i, strategies.length);
+      const model = await cloneModel(opts.champion);
+      trained.push({
+        strategy,
+        model,
+        run: await applyStrategy(strategy, model, n.first, {
+          ...opts.train,
+          ...(o.first ? { oldData: o.first } : {}),
+          ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
+          seed,
+        }),
+      });
+    }
+    const first = trained[0] as Trained;
+    if (!racing || !n.second) {
+      keep = first.model;
+      return {
+        model: first.model,
+        result: {
+          mode,
+          picked: first.strategy,
+          tieBreak: 'engine-order',
+          candidates: [],
+          validationRows: 0,
+          trainRows: n.first.nRows,
+          alpha,
+          margin,
+          extraWallS: 0,
+          refit: false,
+          run: first.run,
+        },
+      };
+    }
+    const valNew = n.second;
+    const valOld = o.second;
+    const championNew = correctness(opts.champion, valNew);
+    const championOld = valOld ? correctness(opts.champion, valOld) : undefined;
+    const scored = trained.map((t) => {
+      const correct = correctness(t.model, valNew);
+      const old = valOld ? correctness(t.model, valOld) : undefined;
+      const forgets =
+        maxForgetting !== null &&
+        old !== undefined &&
+        championOld !== undefined &&
+        // champion − candidate on the old rows, significantly above the allowed loss
+        -pairedComparison(old, championOld).upper > maxForgetting;
+      return { ...t, correct, old, forgets, cost: costs.estimate(t.strategy).relativeCompute };
+    });
+    const admissible = scored.some((s) => !s.forgets) ? scored.filter((s) => !s.forgets) : scored;
+    const best = admissible.reduce((a, b) => (sum(b.correct) > sum(a.correct) ? b : a));
+    const ties = (s: (typeof scored)[number]) => {
+      if (s === best) return { tie: true, p: 1 };
+      const p = pairedComparison(best.correct, s.correct).pValue;
+      const gap = (sum(best.correct) - sum(s.correct)) / valNew.nRows;
+      return { tie: p >= alpha || gap <= margin, p };
+    };
+    const tied = admissible.filter((s) => ties(s).tie);
+    const rank = (s: StrategyId) => STRATEGIES_BY_COST.indexOf(s);
+    const byCost = valNew.nRows >= (opts.minRowsForCost ?? 100);
+    // `tied` keeps the engine's order (the candidates were trained in it)
+    const picked = byCost
+      ? tied.reduce((a, b) =>
+          b.cost < a.cost || (b.cost === a.cost && rank(b.strategy) < rank(a.strategy)) ? b : a,
+        )
+      : (tied[0] as (typeof tied)[number]);
+    const candidates: RaceCandidate[] = scored.map((s) => {
+      const w = wilsonInterval(sum(s.correct), valNew.nRows);
+      const t = ties(s);
+      const verdict: Verdict =
+        s === picked
+          ? 'picked'
+          : s.forgets && admissible !== scored
+            ? 'forgets'
+            : t.tie
+              ? 'tied'
+              : 'worse';
+      return {
+        strategy: s.strategy,
+        accuracy: w.estimate,
+        lower: w.lower,
+        upper: w.upper,
+        n: valNew.nRows,
+        pValueVsBest: t.p,
+        ...(s.old ? { oldAccuracy: sum(s.old) / s.old.length } : {}),
+        cost: s.cost,
+        wallS: s.run.wallS,
+        steps: s.run.steps,
+        epochs: s.run.epochs,
+        verdict,
+        why:
+          verdict === 'picked'
+            ? !byCost
+              ? `ties the best and comes first in the engine's order (${valNew.nRows} validation rows are too few for a tie to mean "as good")`
+              : s === best
+                ? 'the best on the validation rows, and the cheapest of those that tie it'
+                : `not significantly worse than the best (${best.strategy}, p = ${t.p.toFixed(3)}) and cheaper`
+            : verdict === 'forgets'
+              ? `loses significantly more than ${(maxForgetting ?? 0) * 100} points on the old validation rows`
+              : verdict === 'tied'
+                ? byCost
+                  ? `ties the best (p = ${t.p.toFixed(3)}) but costs more`
+                  : `ties the best (p = ${t.p.toFixed(3)}), later in the engine's order`
+                : `significantly worse than ${best.strategy} (p = ${t.p.toFixed(3)})`,
+      };
+    });
+    let shipped = { model: picked.model, run: picked.run };
+    const refit = opts.refit ?? true;
+    if (refit) {
+      opts.onCandidate?.(picked.strategy, strategies.length, strategies.length + 1);
+      const model = await cloneModel(opts.champion);
+      trained.push({ strategy: picked.strategy, model, run: picked.run });
+      shipped = {
+        model,
+        run: await applyStrategy(picked.strategy, model, opts.newData, {
+          ...opts.train,
+          ...(opts.oldData ? { oldData: opts.oldData } : {}),
+          ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
+          seed,
+        }),
+      };
+    }
+    const total = scored.reduce((a, s) => a + s.run.wallS, 0) + (refit ? shipped.run.wallS : 0);
+    keep = shipped.model;
+    return {
+      model: shipped.model,
+      result: {
+        mode,
+        picked: picked.strategy,
+        tieBreak: byCost ? 'cost' : 'engine-order',
+        candidates,
+        champion: {
+          accuracy: sum(championNew) / valNew.nRows,
+          ...(championOld ? { oldAccuracy: sum(championOld) / championOld.length } : {}),
+        },
+        validationRows: valNew.nRows,
+        trainRows: n.first.nRows,
+        alpha,
+        margin,
+        extraWallS: total - shipped.run.wallS,
+        refit,
+        run: shipped.run,
+      },
+    };
+  } finally {
+    // every candidate but the one handed back (all of them when something threw)
+    for (const t of trained) if (t.model !== keep) t.model.dispose();
+  }
+}
