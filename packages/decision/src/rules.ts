@@ -72,6 +72,13 @@ const transferText = (c: RuleContext) => {
     ? `head-only probe ${q} (${pct(c.transfer.value)} of the champion's ${pct(c.signals.model.currentAccuracy ?? 0)})`
     : `head-only probe ${q}`;
 };
+/** The champion serves the new data as well as its own: no (significant) drop, no drift. */
+const noAccuracyLost = (c: RuleContext) =>
+  c.accuracyDrop !== undefined &&
+  (c.accuracyDrop <= c.thresholds.noGainTolerance ||
+    c.signals.drift.accuracyDropSignificant === false) &&
+  !c.drift &&
+  !c.newClasses;
 const goodBar = (c: RuleContext) =>
   pct(c.transfer?.relative ? c.thresholds.goodRelativeTransfer : c.thresholds.goodTransfer);
 const poorBar = (c: RuleContext) =>
@@ -253,16 +260,36 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'same-distribution-more-data',
+    uses: ['currentAccuracy', 'accuracyOnNewData'],
+    kind: 'recommendation',
+    description:
+      'no drift, a champion below saturation and stored history: the new rows are more training data',
+    when: (c) =>
+      noAccuracyLost(c) &&
+      c.historyAvailable &&
+      (c.signals.model.currentAccuracy ?? 1) < c.thresholds.saturatedAccuracy,
+    apply: (c) => ({
+      recommend: [
+        {
+          strategy: Strategy.RetrainWarmCombined,
+          confidence: 'medium',
+          rationale: `the distribution has not moved and the champion (${pct(c.signals.model.currentAccuracy ?? 0)} < ${pct(c.thresholds.saturatedAccuracy)}) is not saturated: the ${c.signals.data.nNewSamples} new rows are more of the same data — continue training on old + new`,
+        },
+        {
+          strategy: Strategy.FineTuneHeadOnly,
+          confidence: 'medium',
+          rationale: 'the cheapest update, if the champion has already learned what the data holds',
+        },
+      ],
+    }),
+  },
+  {
     id: 'no-accuracy-to-gain',
     uses: ['currentAccuracy', 'accuracyOnNewData'],
     kind: 'recommendation',
     description: 'the champion already serves the new data: take the cheapest update',
-    when: (c) =>
-      c.accuracyDrop !== undefined &&
-      (c.accuracyDrop <= c.thresholds.noGainTolerance ||
-        c.signals.drift.accuracyDropSignificant === false) &&
-      !c.drift &&
-      !c.newClasses,
+    when: noAccuracyLost,
     apply: (c) => ({
       recommend: [
         {

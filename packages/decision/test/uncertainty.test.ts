@@ -82,3 +82,21 @@ describe('an undertrained champion', () => {
     expect(alone.primary.strategy).toBe('train_from_scratch');
   });
 });
+
+describe('more rows of the same distribution', () => {
+  it('a champion below saturation with history trains on all of it; a saturated one takes the cheapest update', () => {
+    const at = (currentAccuracy: number, nHistoricalSamples: number) =>
+      engine.decide({
+        data: { nNewSamples: 1000, nHistoricalSamples },
+        model: { currentAccuracy, accuracyOnNewData: currentAccuracy - 0.01 },
+      }).primary;
+    expect(at(0.88, 2400)).toMatchObject({
+      strategy: 'retrain_warm_combined',
+      rules: ['same-distribution-more-data'],
+    });
+    expect(at(0.98, 2400)).toMatchObject({ strategy: 'fine_tune_head_only' });
+    expect(at(0.98, 2400).rules).toContain('no-accuracy-to-gain');
+    // no history to add: the cheapest update
+    expect(at(0.88, 0).strategy).toBe('fine_tune_head_only');
+  });
+});

@@ -224,3 +224,46 @@ describe('fingerprintDataset', () => {
     expect(fingerprintDataset(a)).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('promotion decided above the registry', () => {
+  it('a verdict replaces the recorded-metrics gate; a moved champion refuses it; the training record is kept', async () => {
+    const reg = await openRegistry(join(root, 'verdict'));
+    const m = mlp(1);
+    await reg.register('v', m, {
+      training: { steps: 300, epochs: 30, stopped: 'early-stopping', valLosses: [0.5, 0.4] },
+    });
+    expect((await reg.meta('v', 1)).training).toMatchObject({
+      steps: 300,
+      stopped: 'early-stopping',
+    });
+    await reg.promote('v', 1);
+    // recorded metrics would pass (none recorded), the caller's verdict says no
+    await reg.register('v', m);
+    const refused = await reg.promote('v', 2, {
+      verdict: { passed: false, failed: ['forgetting'] },
+      expectedChampion: 1,
+    });
+    expect(refused).toMatchObject({ promoted: false, from: 1, to: 2, gate: null });
+    const audit = readFileSync(join(root, 'verdict/models/v/audit.log'), 'utf8').trim().split('\n');
+    expect(JSON.parse(audit.at(-1) as string)).toMatchObject({
+      action: 'promote-refused',
+      failedGates: ['forgetting'],
+    });
+    // measured against v1, but v3 became the champion in between: nothing moves
+    await reg.register('v', m);
+    await reg.promote('v', 3);
+    await expect(
+      reg.promote('v', 2, { verdict: { passed: true, failed: [] }, expectedChampion: 1 }),
+    ).rejects.toThrow(/measured against v1, but the champion is v3 now/);
+    expect((await reg.aliasState('v')).aliases['champion']).toBe(3);
+    const ok = await reg.promote('v', 2, {
+      verdict: { passed: true, failed: [] },
+      expectedChampion: 3,
+    });
+    expect(ok).toMatchObject({ promoted: true, from: 3, to: 2 });
+    await expect(
+      reg.register('v', m, { training: { steps: -1, epochs: 1, stopped: 'completed' } }),
+    ).rejects.toThrow(/training.steps/);
+    m.dispose();
+  });
+});

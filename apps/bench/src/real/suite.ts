@@ -52,6 +52,8 @@ export interface RealRun {
     relativeTransfer?: number;
     accuracyDropSignificant?: boolean;
     driftSeverity: string;
+    /** The rows each measured accuracy rests on (what the engine weighs them by). */
+    counts: { currentAccuracy?: number; accuracyOnNewData?: number; transferQuality?: number };
     nNewClasses: number;
     classImbalance: number;
     isUndertrained: boolean;
@@ -280,6 +282,7 @@ export async function runSituation(
           ? { accuracyDropSignificant: rec.evidence.accuracyDrop.significant }
           : {}),
         driftSeverity: rec.signals.drift?.driftSeverity ?? 'none',
+        counts: { ...m.counts },
         nNewClasses: rec.signals.data.nNewClasses ?? 0,
         classImbalance: rec.signals.data.classImbalance ?? 1,
         isUndertrained: m.isUndertrained ?? false,

@@ -48,7 +48,7 @@ export async function diagnoseCommand(opts: DiagnoseCliOptions): Promise<void> {
             `  accuracy drop        ${pct(drop.estimate)} [${pct(drop.lower)}, ${pct(drop.upper)}]: ${drop.significant ? `significant → ${e.severityFromAccuracy} drift` : 'not significant (too few rows to tell) → no drift from accuracy'}`,
           ]
         : []),
-      `  transfer quality     ${withInterval({ ...e.probe.interval })} head-only probe (${e.probe.folds > 1 ? `${e.probe.folds}-fold cross-validated` : 'held-out split'})${e.relativeTransfer !== undefined ? `, ${pct(e.relativeTransfer)} of the champion's own accuracy` : ''}`,
+      `  transfer quality     ${withInterval({ ...e.probe.interval })} · head-only probe (${e.probe.folds > 1 ? `${e.probe.folds}-fold cross-validated` : 'held-out split'})${e.relativeTransfer !== undefined ? `, ${pct(e.relativeTransfer)} of the champion's own accuracy` : ''}`,
       `  drift                ${s.drift?.driftSeverity ?? 'none'}${e.featureDrift ? ` · ${(e.featureDrift.driftShare * 100).toFixed(0)}% of features drifted (raw features; max PSI ${e.featureDrift.psiMax.toFixed(3)}, min KS p ${e.featureDrift.ksMinP.toExponential(2)})` : ''}`,
       ...(e.undertrained
         ? [`  undertrained         ${e.undertrained.value ? 'yes' : 'no'}: ${e.undertrained.why}`]
