@@ -6,7 +6,6 @@ import {
   STRATEGY_IDS,
   Thresholds,
 } from '@rvft/decision';
-import type { TrainingRecord } from '@rvft/registry';
 import type { ClassWeights, UpdateResult } from '@rvft/strategies';
 
 /** What `--class-weights` accepts. */
@@ -39,17 +38,6 @@ export function classWeightsFor(
   return {
     weights: undefined,
     note: `class imbalance ${ratio.toFixed(1)}:1: the loss is not weighted because the objective is accuracy (weighting trades accuracy for minority-class recall); --objective macro-f1 or --class-weights balanced weighs it`,
-  };
-}
-
-/** How a run trained, for the registry (a later diagnosis reads it to tell undertrained). */
-export function trainingRecordOf(run: UpdateResult): TrainingRecord {
-  return {
-    steps: run.steps,
-    epochs: run.epochs,
-    stopped: run.stopped,
-    losses: run.losses.slice(-10_000),
-    ...(run.valLosses ? { valLosses: run.valLosses.slice(-10_000) } : {}),
   };
 }
 

@@ -9,3 +9,14 @@ export {
   raceStrategies,
   type Verdict,
 } from './race';
+export {
+  diagnoseRows,
+  type HeldOut,
+  holdOut,
+  raceLineage,
+  trainingRecordOf,
+  type UpdateChampionOptions,
+  type UpdateReport,
+  updateChampion,
+  versionMetrics,
+} from './update';

@@ -1,5 +1,6 @@
 import { summary } from '@rvft/decision';
-import { prepare, recommendFor, type SplitOptions } from './prepare';
+import { diagnoseRows, holdOut } from '@rvft/pipeline';
+import { checkRows, type SplitOptions } from './prepare';
 import { openChampionData, pct } from './shared';
 
 /** "72.00% [60.1%, 81.5%] on 50 rows" */
@@ -19,10 +20,14 @@ export interface DiagnoseCliOptions extends SplitOptions {
 /** `rvft diagnose`: measure every signal from the champion and the files, then decide. */
 export async function diagnoseCommand(opts: DiagnoseCliOptions): Promise<void> {
   const cd = await openChampionData(opts);
-  const p = prepare(cd, opts);
+  checkRows(cd);
+  const p = holdOut(cd.newData, cd.oldData, opts);
   const champion = await cd.registry.load(cd.ref.name, { version: cd.version });
   try {
-    const r = await recommendFor(cd, p, champion, opts);
+    const r = await diagnoseRows(champion, cd.meta, p, {
+      seed: opts.seed,
+      replacesOld: opts.replacesOld ?? false,
+    });
     if (opts.json) {
       console.log(
         JSON.stringify({ champion: { name: cd.ref.name, version: cd.version }, ...r }, null, 2),

@@ -1,15 +1,10 @@
 import { createMlp } from '@rvft/model';
+import { trainingRecordOf, versionMetrics } from '@rvft/pipeline';
 import { fingerprintDataset, openRegistry } from '@rvft/registry';
 import { evaluate, trainFromScratch } from '@rvft/strategies';
 import { InputError } from '../errors';
 import { trainingProgress } from '../progress';
-import {
-  type ClassWeightsChoice,
-  classWeightsFor,
-  describeRun,
-  type Objective,
-  trainingRecordOf,
-} from '../runs';
+import { type ClassWeightsChoice, classWeightsFor, describeRun, type Objective } from '../runs';
 import { loadTable, schemaOf } from '../tables';
 import { pct } from './shared';
 
@@ -82,13 +77,7 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
     const report = evaluate(model, test);
     const registry = await openRegistry(opts.registry);
     const version = await registry.register(opts.name, model, {
-      metrics: {
-        newTaskAccuracy: report.accuracy,
-        newTaskMacroF1: report.macroF1,
-        newTaskEce: report.ece,
-        // the rows behind the accuracy: a later diagnosis weighs it by them
-        newTaskRows: test.nRows,
-      },
+      metrics: versionMetrics(model, { newTest: test }),
       lineage: {
         strategy: run.strategy,
         mode: run.mode,

@@ -1,26 +1,11 @@
 import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
-import type { TrunkHeadModel } from '@rvft/model';
-import {
-  gateOnRows,
-  type RaceMode,
-  type RaceResult,
-  raceCandidates,
-  raceStrategies,
-} from '@rvft/pipeline';
-import { fingerprintDataset } from '@rvft/registry';
-import { STRATEGY_DEFAULTS, type UpdateResult } from '@rvft/strategies';
+import { type RaceMode, type RaceResult, type UpdateReport, updateChampion } from '@rvft/pipeline';
+import { STRATEGY_DEFAULTS } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
-import {
-  type ClassWeightsChoice,
-  classWeightsFor,
-  describeRun,
-  type Objective,
-  trainingRecordOf,
-} from '../runs';
-import { schemaOf } from '../tables';
-import { prepare, recommendFor, type SplitOptions } from './prepare';
-import { gateMetrics, openChampionData, pct } from './shared';
+import { type ClassWeightsChoice, classWeightsFor, describeRun, type Objective } from '../runs';
+import { checkRows, type SplitOptions } from './prepare';
+import { openChampionData, pct } from './shared';
 
 export interface UpdateCliOptions extends SplitOptions {
   champion: string;
@@ -62,222 +47,119 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
     throw new InputError(`--strategy: ${opts.strategy} trains on old + new data; pass --old`);
   }
   const cd = await openChampionData(opts);
-  const p = prepare(cd, opts);
+  checkRows(cd);
   const name = cd.ref.name;
-  const champion = await cd.registry.load(name, { version: cd.version });
-  let challenger: TrunkHeadModel | undefined;
+  const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
+  // the imbalance signal is the new data's: weigh the loss when it fires
+  const { weights: classWeights, note } = classWeightsFor(
+    opts.classWeights,
+    cd.newData,
+    opts.objective,
+  );
+  if (note) console.error(`rvft: note: ${note}`);
+  let bar: ReturnType<typeof trainingProgress> | undefined;
+  let r: UpdateReport;
   try {
-    const rec = await recommendFor(cd, p, champion, opts);
-    const mode: RaceMode = opts.strategy ? 'off' : opts.race;
-    // --strategy replaces the engine's primary; the rest of the decision stays as it was
-    const decision = opts.strategy
-      ? {
-          ...rec.decision,
-          primary: { ...rec.decision.primary, strategy: opts.strategy as StrategyId },
-        }
-      : rec.decision;
-    const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
-    const shortlist = raceCandidates(decision, mode, { hasHistory: p.oldTrain !== undefined });
-    log(
-      `${name} v${cd.version}: ${
-        opts.strategy
-          ? `running ${opts.strategy} (chosen by --strategy; recommended: ${rec.decision.primary.strategy})`
-          : shortlist.length > 1
-            ? `racing ${shortlist.join(', ')} (recommended: ${rec.decision.primary.strategy}, ${rec.decision.primary.confidence} confidence)`
-            : `running the recommended ${rec.decision.primary.strategy} (${rec.decision.primary.confidence} confidence)`
-      }`,
-    );
-
-    let bar: ReturnType<typeof trainingProgress> | undefined;
-    // the imbalance signal is the new data's: weigh the loss when it fires
-    const { weights: classWeights, note } = classWeightsFor(
-      opts.classWeights,
-      p.newTrain,
-      opts.objective,
-    );
-    if (note) console.error(`rvft: note: ${note}`);
-    let race: RaceResult;
-    try {
-      const outcome = await raceStrategies({
-        champion,
-        decision,
-        newData: p.newTrain,
-        ...(p.oldTrain ? { oldData: p.oldTrain } : {}),
-        race: mode,
-        seed: opts.seed,
-        ...(opts.replacesOld ? { maxForgetting: null } : {}),
-        train: {
-          ...(classWeights ? { classWeights } : {}),
-          ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
-          ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
-        },
-        onCandidate: (strategy, i, total) => {
-          bar?.done();
-          bar = trainingProgress(
-            total > 1 ? `${i + 1}/${total} ${strategy}` : strategy,
-            0,
-            opts.progress,
-          );
-        },
-        onEpochEnd: (info) => {
-          bar?.update(info.epoch + 1, info.loss, info.epochs);
-        },
-      });
-      challenger = outcome.model;
-      race = outcome.result;
-    } finally {
-      bar?.done();
-    }
-    const run: UpdateResult = race.run;
-
-    // both models, the same held-out rows
-    const challengerMetrics = gateMetrics(challenger, p.newTest, p.oldTest);
-    const championMetrics = gateMetrics(champion, p.newTest, p.oldTest);
-
-    const trainData = STRATEGY_DEFAULTS[run.strategy].data;
-    const version = await cd.registry.register(name, challenger, {
-      metrics: { ...challengerMetrics, newTaskRows: p.newTest.nRows },
-      training: trainingRecordOf(run),
-      lineage: {
-        parentVersion: cd.version,
-        strategy: run.strategy,
-        mode: run.mode,
-        hyperParameters: {
-          epochs: run.epochs,
-          learningRate: run.learningRate,
-          batchSize: run.batchSize,
-          profile: run.profile,
-          steps: run.steps,
-          seed: opts.seed,
-          holdout: opts.holdout,
-          trainData,
-        },
-        ...(race.candidates.length > 0 ? { race: raceLineage(race) } : {}),
-        dataFingerprint: fingerprintDataset(
-          trainData === 'old + new'
-            ? (p.oldTrain as typeof p.newTrain).concat(p.newTrain)
-            : p.newTrain,
-        ),
-        notes: `rvft update --new ${opts.new}${opts.old ? ` --old ${opts.old}` : ''}`,
-      },
-      dataSchema: schemaOf(
-        cd.oldData ?? cd.newData,
-        cd.schema?.labelColumn ?? (opts.label as string),
-      ),
-    });
-
-    // the one gate: both models measured now on the same held-out rows, with statistics
-    const gate = gateOnRows(
-      champion,
-      challenger,
-      { newTest: p.newTest, ...(p.oldTest ? { oldTest: p.oldTest } : {}) },
-      {
+    r = await updateChampion({
+      registry: cd.registry,
+      name,
+      version: cd.version,
+      newData: cd.newData,
+      ...(cd.oldData ? { oldData: cd.oldData } : {}),
+      holdout: opts.holdout,
+      seed: opts.seed,
+      race: opts.race,
+      ...(opts.strategy ? { strategy: opts.strategy as StrategyId } : {}),
+      policy: {
+        promote: opts.promote,
         replacesOld: opts.replacesOld ?? false,
         ...(opts.maxNewTaskDrop !== undefined ? { newMargin: opts.maxNewTaskDrop } : {}),
         ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
       },
-    );
-    let promoted = false;
-    if (opts.promote) {
-      const res = await cd.registry.promote(name, version, {
-        verdict: gate,
-        expectedChampion: cd.version,
-        why: `rvft update: ${run.strategy}`,
-      });
-      promoted = res.promoted;
-    }
-
-    if (opts.json) {
-      console.log(
-        JSON.stringify(
-          {
-            name,
-            champion: cd.version,
-            challenger: version,
-            strategy: run.strategy,
-            recommended: rec.decision.primary.strategy,
-            race,
-            signals: rec.signals,
-            training: run,
-            metrics: { champion: championMetrics, challenger: challengerMetrics },
-            gate,
-            promoted,
-          },
-          null,
-          2,
+      train: {
+        ...(classWeights ? { classWeights } : {}),
+        ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+        ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+      },
+      ...(!cd.schema && opts.label ? { labelColumn: opts.label } : {}),
+      notes: `rvft update --new ${opts.new}${opts.old ? ` --old ${opts.old}` : ''}`,
+      onDecision: (decision, shortlist) =>
+        log(
+          `${name} v${cd.version}: ${
+            opts.strategy
+              ? `running ${opts.strategy} (chosen by --strategy; recommended: ${decision.primary.strategy})`
+              : shortlist.length > 1
+                ? `racing ${shortlist.join(', ')} (recommended: ${decision.primary.strategy}, ${decision.primary.confidence} confidence)`
+                : `running the recommended ${decision.primary.strategy} (${decision.primary.confidence} confidence)`
+          }`,
         ),
-      );
-    } else {
-      const rows = [
-        ['', 'champion', 'challenger'],
-        ['', `v${cd.version}`, `v${version}`],
-        [
-          'accuracy on held-out new rows',
-          pct(championMetrics['newTaskAccuracy']),
-          pct(challengerMetrics['newTaskAccuracy']),
-        ],
-        ...(p.oldTest
-          ? [
-              [
-                'accuracy on held-out old rows',
-                pct(championMetrics['oldTaskAccuracy']),
-                pct(challengerMetrics['oldTaskAccuracy']),
-              ],
-            ]
-          : []),
-      ];
-      const w = [30, 10, 10];
-      log(
-        [
-          ...(race.candidates.length > 0 ? ['', ...formatRace(race), ''] : []),
-          ...(opts.strategy
-            ? []
-            : [
-                `  why: ${rec.decision.primary.rationale}`,
-                ...(rec.decision.primary.expandHead
-                  ? [`  head: expanded by ${rec.decision.primary.expandHead} output(s) first`]
-                  : []),
-              ]),
-          ...describeRun(run, trainData),
-          '',
-          ...rows.map((r) =>
-            r
-              .map((c, i) => (i === 0 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number)))
-              .join('  '),
-          ),
-          '',
-          ...(opts.promote
-            ? gate.checks.map((c) => `gate ${c.name.padEnd(17)} ${c.status.padEnd(7)} ${c.message}`)
-            : []),
-          opts.promote
-            ? promoted
-              ? `promoted: ${name} v${version} is the champion (was v${cd.version})`
-              : `refused: v${version} is registered but ${name} v${cd.version} stays the champion (failed: ${gate.failed.join(', ')})${p.oldTest ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
-            : `registered v${version}; not promoted (--no-promote)`,
-        ].join('\n'),
-      );
-    }
-    return opts.promote && !promoted ? ExitCode.GateRefused : ExitCode.Ok;
+      onCandidate: (strategy, i, total) => {
+        bar?.done();
+        bar = trainingProgress(
+          total > 1 ? `${i + 1}/${total} ${strategy}` : strategy,
+          0,
+          opts.progress,
+        );
+      },
+      onEpochEnd: (info) => {
+        bar?.update(info.epoch + 1, info.loss, info.epochs);
+      },
+    });
   } finally {
-    champion.dispose();
-    challenger?.dispose();
+    bar?.done();
   }
-}
-
-/** The race table for a version's lineage: one flat record per candidate. */
-function raceLineage(race: RaceResult): Record<string, string | number | boolean | null>[] {
-  return race.candidates.map((c) => ({
-    strategy: c.strategy,
-    accuracy: c.accuracy,
-    lower: c.lower,
-    upper: c.upper,
-    n: c.n,
-    pValueVsBest: c.pValueVsBest,
-    cost: c.cost,
-    wallS: c.wallS,
-    verdict: c.verdict,
-    ...(c.oldAccuracy !== undefined ? { oldAccuracy: c.oldAccuracy } : {}),
-  }));
+  if (opts.json) {
+    console.log(JSON.stringify(r, null, 2));
+  } else {
+    const m = r.metrics;
+    const rows = [
+      ['', 'champion', 'challenger'],
+      ['', `v${r.champion}`, `v${r.challenger}`],
+      [
+        'accuracy on held-out new rows',
+        pct(m.champion['newTaskAccuracy']),
+        pct(m.challenger['newTaskAccuracy']),
+      ],
+      ...(r.rows.oldTest !== undefined
+        ? [
+            [
+              'accuracy on held-out old rows',
+              pct(m.champion['oldTaskAccuracy']),
+              pct(m.challenger['oldTaskAccuracy']),
+            ],
+          ]
+        : []),
+    ];
+    const w = [30, 10, 10];
+    log(
+      [
+        ...(r.race.candidates.length > 0 ? ['', ...formatRace(r.race), ''] : []),
+        ...(opts.strategy
+          ? []
+          : [
+              `  why: ${r.decision.primary.rationale}`,
+              ...(r.decision.primary.expandHead
+                ? [`  head: expanded by ${r.decision.primary.expandHead} output(s) first`]
+                : []),
+            ]),
+        ...describeRun(r.training, STRATEGY_DEFAULTS[r.training.strategy].data),
+        '',
+        ...rows.map((row) =>
+          row
+            .map((c, i) => (i === 0 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number)))
+            .join('  '),
+        ),
+        '',
+        ...r.gate.checks.map((c) => `gate ${c.name.padEnd(17)} ${c.status.padEnd(7)} ${c.message}`),
+        opts.promote
+          ? r.promoted
+            ? `promoted: ${name} v${r.challenger} is the champion (was v${r.champion})`
+            : `refused: v${r.challenger} is registered but ${name} v${r.champion} stays the champion (failed: ${r.gate.failed.join(', ')})${r.rows.oldTest !== undefined ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
+          : `registered v${r.challenger}; not promoted (--no-promote)`,
+      ].join('\n'),
+    );
+  }
+  return opts.promote && !r.promoted ? ExitCode.GateRefused : ExitCode.Ok;
 }
 
 /** The race as a table: accuracy with its interval on the validation rows, cost, time, verdict. */

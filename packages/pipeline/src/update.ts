@@ -1,0 +1,326 @@
+import type { Dataset } from '@rvft/data';
+import type { DecisionInput, DecisionResult, StrategyId } from '@rvft/decision';
+import type { StatisticalGateResult } from '@rvft/metrics';
+import type { TrunkHeadModel } from '@rvft/model';
+import {
+  type DataSchema,
+  fingerprintDataset,
+  type Registry,
+  type TrainingRecord,
+  type VersionMeta,
+} from '@rvft/registry';
+import {
+  type ClassWeights,
+  type Diagnosis,
+  evaluate,
+  recommend,
+  STRATEGY_DEFAULTS,
+  type StrategyOptions,
+  type UpdateResult,
+} from '@rvft/strategies';
+import { gateOnRows, type PromotionPolicy } from './gate';
+import { type RaceMode, type RaceResult, raceCandidates, raceStrategies } from './race';
+
+/** Rows the update may learn from, and rows only the gate sees. */
+export interface HeldOut {
+  newTrain: Dataset;
+  newTest: Dataset;
+  oldTrain?: Dataset;
+  oldTest?: Dataset;
+}
+
+/**
+ * Holds out `holdout` of each dataset (stratified, seeded) once, so the diagnosis, the race,
+ * the challenger and the champion are all judged on rows none of them trained on — and on
+ * the same rows.
+ */
+export function holdOut(
+  newData: Dataset,
+  oldData: Dataset | undefined,
+  opts: { holdout?: number; seed?: number } = {},
+): HeldOut {
+  const holdout = opts.holdout ?? 0.2;
+  const seed = opts.seed ?? 42;
+  const split = (d: Dataset, what: string) => {
+    if (d.nRows < 4) throw new RangeError(`${what}: needs at least 4 rows, has ${d.nRows}`);
+    return d.split(1 - holdout, seed, { stratify: true });
+  };
+  const n = split(newData, 'newData');
+  if (!oldData) return { newTrain: n.first, newTest: n.second };
+  const o = split(oldData, 'oldData');
+  return { newTrain: n.first, newTest: n.second, oldTrain: o.first, oldTest: o.second };
+}
+
+/** Every knob of `updateChampion`; only `registry`, `name` and `newData` are required. */
+export interface UpdateChampionOptions {
+  registry: Registry;
+  name: string;
+  /** The version to update (default: the champion). Promotion refuses if it is not the champion. */
+  version?: number;
+  /** The new labelled rows, read the way the champion reads data. */
+  newData: Dataset;
+  /** Rows of the distribution the champion serves: combined strategies and forgetting checks. */
+  oldData?: Dataset;
+  /** Share of each dataset held out for the gate (default 0.2). */
+  holdout?: number;
+  seed?: number;
+  /** Default `shortlist`; `off` runs the recommendation alone. */
+  race?: RaceMode;
+  /** Run this strategy instead of racing the recommendation's shortlist. */
+  strategy?: StrategyId;
+  /** The gate and what may be forgotten; `promote: false` registers without promoting. */
+  policy?: PromotionPolicy & { promote?: boolean };
+  /** What only the organisation knows (passed to the engine). */
+  constraints?: DecisionInput['constraints'];
+  /** Training knobs for every candidate (class weights, epochs, learning rate, budget). */
+  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile'> & {
+    classWeights?: ClassWeights;
+  };
+  /** Written to the version's lineage. */
+  notes?: string;
+  /** The label column of the schema recorded with the challenger (default: the champion's). */
+  labelColumn?: string;
+  /** Called once the engine has decided, before anything trains: the decision and the shortlist. */
+  onDecision?: (decision: DecisionResult, shortlist: StrategyId[]) => void;
+  onCandidate?: (strategy: StrategyId, index: number, total: number) => void;
+  onEpochEnd?: StrategyOptions['onEpochEnd'];
+  /** Stops training between two steps; what was trained so far is not registered. */
+  signal?: AbortSignal;
+}
+
+/** What `updateChampion` did: plain JSON, what `rvft update --json` prints. */
+export interface UpdateReport {
+  name: string;
+  /** The version updated from. */
+  champion: number;
+  /** The version registered for the challenger. */
+  challenger: number;
+  strategy: StrategyId;
+  recommended: StrategyId;
+  signals: Diagnosis['signals'];
+  evidence: Diagnosis['evidence'];
+  decision: DecisionResult;
+  race: RaceResult;
+  training: UpdateResult;
+  /** Both models on the same held-out rows. */
+  metrics: { champion: Record<string, number>; challenger: Record<string, number> };
+  gate: StatisticalGateResult;
+  promoted: boolean;
+  rows: { newTrain: number; newTest: number; oldTrain?: number; oldTest?: number };
+}
+
+/** Accuracy, F1 and ECE on the new rows, accuracy on the old: what a version records. */
+export function versionMetrics(
+  model: TrunkHeadModel,
+  rows: { newTest: Dataset; oldTest?: Dataset },
+): Record<string, number> {
+  const onNew = evaluate(model, rows.newTest);
+  return {
+    newTaskAccuracy: onNew.accuracy,
+    newTaskMacroF1: onNew.macroF1,
+    newTaskEce: onNew.ece,
+    // the rows behind the accuracy: a later diagnosis weighs it by them
+    newTaskRows: rows.newTest.nRows,
+    ...(rows.oldTest ? { oldTaskAccuracy: evaluate(model, rows.oldTest).accuracy } : {}),
+  };
+}
+
+/** How a run trained, for the registry (a later diagnosis reads it to tell undertrained). */
+export function trainingRecordOf(run: UpdateResult): TrainingRecord {
+  return {
+    steps: run.steps,
+    epochs: run.epochs,
+    stopped: run.stopped,
+    losses: run.losses.slice(-10_000),
+    ...(run.valLosses ? { valLosses: run.valLosses.slice(-10_000) } : {}),
+  };
+}
+
+/** The race table for a version's lineage: one flat record per candidate. */
+export function raceLineage(race: RaceResult): Record<string, string | number | boolean | null>[] {
+  return race.candidates.map((c) => ({
+    strategy: c.strategy,
+    accuracy: c.accuracy,
+    lower: c.lower,
+    upper: c.upper,
+    n: c.n,
+    pValueVsBest: c.pValueVsBest,
+    cost: c.cost,
+    wallS: c.wallS,
+    verdict: c.verdict,
+    ...(c.oldAccuracy !== undefined ? { oldAccuracy: c.oldAccuracy } : {}),
+  }));
+}
+
+/**
+ * `recommend()` on held-out rows with everything a registered version knows about itself:
+ * its recorded accuracy and the rows behind it (its own accuracy when no old rows are given)
+ * and its training record (whether it was undertrained). `rvft diagnose` and `updateChampion`
+ * both diagnose through it.
+ */
+export function diagnoseRows(
+  champion: TrunkHeadModel,
+  meta: VersionMeta,
+  rows: HeldOut,
+  opts: { seed?: number; replacesOld?: boolean; constraints?: DecisionInput['constraints'] } = {},
+): Promise<Diagnosis & { decision: DecisionResult }> {
+  const acc = meta.metrics['newTaskAccuracy'];
+  const n = meta.metrics['newTaskRows'];
+  const recorded =
+    acc !== undefined && n !== undefined && n >= 1 && acc >= 0 && acc <= 1
+      ? { correct: Math.round(acc * n), n: Math.round(n) }
+      : undefined;
+  return recommend({
+    champion,
+    newData: rows.newTrain,
+    ...(rows.oldTrain ? { oldData: rows.oldTrain } : {}),
+    ...(rows.oldTest ? { oldTest: rows.oldTest } : {}),
+    ...(recorded ? { championAccuracy: recorded } : {}),
+    ...(meta.training ? { championTraining: meta.training } : {}),
+    constraints: {
+      // without old rows there is no history to combine with
+      canStoreHistorical: rows.oldTrain !== undefined,
+      retainPriorPerformance: !opts.replacesOld,
+      ...opts.constraints,
+    },
+    seed: opts.seed ?? 42,
+  });
+}
+
+/**
+ * The update loop as one call — what `rvft update` does: hold out rows for the gate, diagnose
+ * the champion (accuracies with their counts, the head-only probe, drift, undertraining from
+ * its training record), ask the engine, race the shortlist on rows the gate never sees, measure
+ * champion and challenger on the same held-out rows through the statistical gate, register the
+ * challenger with its lineage and training record, and promote it only if the gate passes and
+ * the champion it was measured against is still the champion.
+ *
+ * @example
+ * const registry = await openRegistry('models');
+ * const report = await updateChampion({ registry, name: 'churn', newData, oldData });
+ * report.race.picked; report.gate.passed; report.promoted;
+ */
+export async function updateChampion(opts: UpdateChampionOptions): Promise<UpdateReport> {
+  const { registry, name } = opts;
+  const seed = opts.seed ?? 42;
+  const version = opts.version ?? (await registry.resolve(name, { alias: 'champion' }));
+  const meta = await registry.meta(name, version);
+  const rows = holdOut(opts.newData, opts.oldData, {
+    seed,
+    ...(opts.holdout !== undefined ? { holdout: opts.holdout } : {}),
+  });
+  const champion = await registry.load(name, { version });
+  let challenger: TrunkHeadModel | undefined;
+  try {
+    const rec = await diagnoseRows(champion, meta, rows, {
+      seed,
+      replacesOld: opts.policy?.replacesOld ?? false,
+      ...(opts.constraints ? { constraints: opts.constraints } : {}),
+    });
+    const decision = opts.strategy
+      ? { ...rec.decision, primary: { ...rec.decision.primary, strategy: opts.strategy } }
+      : rec.decision;
+    const mode: RaceMode = opts.strategy ? 'off' : (opts.race ?? 'shortlist');
+    opts.onDecision?.(
+      rec.decision,
+      raceCandidates(decision, mode, { hasHistory: rows.oldTrain !== undefined }),
+    );
+    const outcome = await raceStrategies({
+      champion,
+      decision,
+      newData: rows.newTrain,
+      ...(rows.oldTrain ? { oldData: rows.oldTrain } : {}),
+      race: mode,
+      seed,
+      ...(opts.policy?.replacesOld ? { maxForgetting: null } : {}),
+      train: { ...opts.train, ...(opts.signal ? { signal: opts.signal } : {}) },
+      ...(opts.onCandidate ? { onCandidate: opts.onCandidate } : {}),
+      ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
+    });
+    challenger = outcome.model;
+    const race = outcome.result;
+    const run = race.run;
+    if (opts.signal?.aborted) throw new Error('updateChampion: aborted; nothing was registered');
+
+    const gateRows = { newTest: rows.newTest, ...(rows.oldTest ? { oldTest: rows.oldTest } : {}) };
+    const { promote = true, ...policy } = opts.policy ?? {};
+    const gate = gateOnRows(champion, challenger, gateRows, policy);
+    const metrics = {
+      champion: versionMetrics(champion, gateRows),
+      challenger: versionMetrics(challenger, gateRows),
+    };
+    const trainData = STRATEGY_DEFAULTS[run.strategy].data;
+    const labelColumn = opts.labelColumn ?? meta.dataSchema?.labelColumn;
+    const schemaData = opts.oldData ?? opts.newData;
+    const dataSchema: DataSchema | undefined =
+      labelColumn && schemaData.featureNames
+        ? {
+            labelColumn,
+            featureNames: [...schemaData.featureNames],
+            classNames: schemaData.classNames
+              ? [...schemaData.classNames]
+              : Array.from({ length: challenger.outputDim }, (_, k) => String(k)),
+          }
+        : meta.dataSchema;
+    const challengerVersion = await registry.register(name, challenger, {
+      metrics: metrics.challenger,
+      training: trainingRecordOf(run),
+      lineage: {
+        parentVersion: version,
+        strategy: run.strategy,
+        mode: run.mode,
+        hyperParameters: {
+          epochs: run.epochs,
+          learningRate: run.learningRate,
+          batchSize: run.batchSize,
+          profile: run.profile,
+          steps: run.steps,
+          seed,
+          holdout: opts.holdout ?? 0.2,
+          trainData,
+        },
+        ...(race.candidates.length > 0 ? { race: raceLineage(race) } : {}),
+        dataFingerprint: fingerprintDataset(
+          trainData === 'old + new' && rows.oldTrain
+            ? rows.oldTrain.concat(rows.newTrain)
+            : rows.newTrain,
+        ),
+        ...(opts.notes ? { notes: opts.notes } : {}),
+      },
+      ...(dataSchema ? { dataSchema } : {}),
+    });
+    let promoted = false;
+    if (promote) {
+      const res = await registry.promote(name, challengerVersion, {
+        verdict: gate,
+        expectedChampion: version,
+        why: `updateChampion: ${run.strategy}`,
+      });
+      promoted = res.promoted;
+    }
+    return {
+      name,
+      champion: version,
+      challenger: challengerVersion,
+      strategy: run.strategy,
+      recommended: rec.decision.primary.strategy,
+      signals: rec.signals,
+      evidence: rec.evidence,
+      decision: rec.decision,
+      race,
+      training: run,
+      metrics,
+      gate,
+      promoted,
+      rows: {
+        newTrain: rows.newTrain.nRows,
+        newTest: rows.newTest.nRows,
+        ...(rows.oldTrain ? { oldTrain: rows.oldTrain.nRows } : {}),
+        ...(rows.oldTest ? { oldTest: rows.oldTest.nRows } : {}),
+      },
+    };
+  } finally {
+    champion.dispose();
+    challenger?.dispose();
+  }
+}

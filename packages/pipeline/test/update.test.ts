@@ -1,0 +1,58 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newClassScenario } from '@rvft/data';
+import { createMlp } from '@rvft/model';
+import { openRegistry } from '@rvft/registry';
+import { trainFromScratch } from '@rvft/strategies';
+import { describe, expect, it } from 'vitest';
+import { trainingRecordOf, updateChampion, versionMetrics } from '../src/index';
+
+describe('updateChampion', () => {
+  it('what `rvft update` does, in one call: race, gate, register with lineage, promote', async () => {
+    const c = newClassScenario({ seed: 3, nFeatures: 6, nTrainPerClass: 120, classSeparation: 2 });
+    const registry = await openRegistry(mkdtempSync(join(tmpdir(), 'rvft-pipeline-')));
+    const model = createMlp({ inputDim: 6, hiddenDims: [32, 16], outputDim: 3, seed: 3 });
+    const run = await trainFromScratch(model, c.originalTrain, { seed: 3, standardize: true });
+    await registry.register('zoo', model, {
+      metrics: versionMetrics(model, { newTest: c.testOld }),
+      training: trainingRecordOf(run),
+    });
+    await registry.promote('zoo', 1);
+    model.dispose();
+
+    const report = await updateChampion({
+      registry,
+      name: 'zoo',
+      newData: c.newTrain,
+      oldData: c.originalTrain,
+      seed: 3,
+      policy: { maxForgetting: 0.15 },
+    });
+    expect(report).toMatchObject({ name: 'zoo', champion: 1, challenger: 2 });
+    // new classes with history: the engine's answer, raced on held-out new rows
+    expect(report.recommended).toBe('retrain_warm_combined');
+    expect(report.race.candidates.length).toBeGreaterThan(1);
+    expect(report.race.candidates.find((x) => x.verdict === 'picked')?.strategy).toBe(
+      report.race.picked,
+    );
+    expect(report.strategy).toBe(report.race.picked);
+    // the gate's rows are the held-out 20 %: 2 new classes × 24, 3 old × 24
+    expect(report.rows).toEqual({ newTrain: 192, newTest: 48, oldTrain: 288, oldTest: 72 });
+    expect(report.gate.checks.map((x) => x.name)).toEqual([
+      'new-accuracy',
+      'forgetting',
+      'calibration',
+      'per-class-recall',
+    ]);
+    expect(report.promoted).toBe(report.gate.passed);
+    const meta = await registry.meta('zoo', 2);
+    expect(meta.lineage).toMatchObject({ parentVersion: 1, strategy: report.strategy });
+    expect(meta.lineage.race).toHaveLength(report.race.candidates.length);
+    expect(meta.training?.steps).toBe(report.training.steps);
+    expect(meta.metrics['newTaskRows']).toBe(48);
+    expect(meta.outputDim).toBe(5);
+    const champion = (await registry.aliasState('zoo')).aliases['champion'];
+    expect(champion).toBe(report.promoted ? 2 : 1);
+  });
+});
