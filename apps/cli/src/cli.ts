@@ -5,10 +5,14 @@ import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
 import {
+  registryDelete,
+  registryGc,
   registryHistory,
   registryList,
   registryPromote,
+  registryReview,
   registryRollback,
+  registryShow,
 } from './commands/registry';
 import { trainCommand } from './commands/train';
 import { updateCommand } from './commands/update';
@@ -164,6 +168,14 @@ championOptions(
       .choices(['off', 'shortlist', 'all'])
       .default('shortlist'),
   )
+  .addOption(
+    new Option(
+      '--review <when>',
+      'human review: auto (promote when the gate passes), borderline (hold a passing challenger that measured worse for review), always (every passing challenger waits as `candidate` for `rvft registry approve|reject`)',
+    )
+      .choices(['auto', 'borderline', 'always'])
+      .default('auto'),
+  )
   .option('--no-promote', 'register the challenger without trying to promote it')
   .option('--no-progress', 'no progress bar on stderr')
   .addHelpText(
@@ -254,6 +266,42 @@ registry
   .option('--why <text>', 'reason, for the audit log')
   .option('--json', 'as JSON')
   .action(registryRollback);
+registry
+  .command('show')
+  .description(
+    "A version's model card: data, signals with intervals, decision, race, gate, training",
+  )
+  .argument('<ref>', '<registry dir>:<name>[@alias|@version] (default: the champion)')
+  .option('--json', 'as JSON')
+  .action(registryShow);
+for (const action of ['approve', 'reject'] as const) {
+  registry
+    .command(action)
+    .description(
+      action === 'approve'
+        ? 'Make a candidate waiting for review the champion (audited: who and why)'
+        : 'Turn down a candidate waiting for review; it stays registered (audited)',
+    )
+    .argument('<ref>', '<registry dir>:<name>@<version>')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .option('--who <name>', 'who decided (default: this process)')
+    .option('--json', 'as JSON')
+    .action((ref: string, opts) => registryReview(action, ref, opts));
+}
+registry
+  .command('delete')
+  .description('Delete a version no alias points at (audited; a crash leaves it whole or gone)')
+  .argument('<ref>', '<registry dir>:<name>@<version>')
+  .requiredOption('--reason <text>', 'why, for the audit log')
+  .option('--who <name>', 'who decided (default: this process)')
+  .option('--json', 'as JSON')
+  .action(registryDelete);
+registry
+  .command('gc')
+  .description('Remove what killed writes and deletes left behind (never a live version)')
+  .argument('<dir>', 'registry directory')
+  .option('--json', 'as JSON')
+  .action(registryGc);
 
 program
   .command('bench')

@@ -495,6 +495,65 @@ describe('real files: labels are names, columns are chosen', () => {
   });
 });
 
+describe('review, cards and housekeeping', () => {
+  it('update --review always → candidate → approve; the card says why; delete refused while aliased', async () => {
+    const reg = ['--registry', 'regR', '--name', 'zoo'];
+    expect((await rvft(['train', '--data', 'old.csv', '--label', 'species', ...reg])).code).toBe(0);
+    const held = await rvft([
+      'update',
+      '--champion',
+      'regR:zoo',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+      '--max-forgetting',
+      '0.15',
+      '--review',
+      'always',
+    ]);
+    expect(held.code, held.stderr).toBe(0);
+    expect(held.stdout).toMatch(/held for review: zoo v2 passed the gate and is the candidate/);
+    const state = () =>
+      JSON.parse(readFileSync(join(dir, 'regR/models/zoo/aliases.json'), 'utf8')).aliases;
+    expect(state()).toEqual({ champion: 1, candidate: 2 });
+    // a version an alias points at cannot be deleted
+    const del = await rvft(['registry', 'delete', 'regR:zoo@2', '--reason', 'tidy']);
+    expect(del.code).toBe(2);
+    expect(del.stderr).toMatch(/candidate/);
+    const ok = await rvft([
+      'registry',
+      'approve',
+      'regR:zoo@2',
+      '--reason',
+      'race looks right',
+      '--who',
+      'alice',
+    ]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(state()).toEqual({ champion: 2 });
+    const audit = readFileSync(join(dir, 'regR/models/zoo/audit.log'), 'utf8').trim().split('\n');
+    expect(JSON.parse(audit.at(-1) as string)).toMatchObject({
+      action: 'approve',
+      who: 'alice',
+      why: 'race looks right',
+      from: 1,
+      to: 2,
+    });
+    const card = await rvft(['registry', 'show', 'regR:zoo']);
+    expect(card.code, card.stderr).toBe(0);
+    expect(card.stdout).toMatch(/^# zoo: an update of v1/);
+    expect(card.stdout).toMatch(/## Race\n\nOn 48 held-out new rows/);
+    expect(card.stdout).toMatch(/\| forgetting \| passed \|/);
+    // v1 is no longer aliased: it can go, and gc finds nothing left behind
+    expect((await rvft(['registry', 'delete', 'regR:zoo@1', '--reason', 'superseded'])).code).toBe(
+      0,
+    );
+    expect(existsSync(join(dir, 'regR/models/zoo/versions/1'))).toBe(false);
+    expect((await rvft(['registry', 'gc', 'regR'])).stdout).toMatch(/nothing to collect/);
+  });
+});
+
 describe('rvft bench', () => {
   it('forwards its arguments to the benchmark and its exit code back', async () => {
     const help = await rvft(['bench', '--help']);

@@ -1,3 +1,4 @@
+export { updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
 export {
   type RaceCandidate,

@@ -18,6 +18,7 @@ import {
   type StrategyOptions,
   type UpdateResult,
 } from '@rvft/strategies';
+import { updateCard } from './card';
 import { gateOnRows, type PromotionPolicy } from './gate';
 import { type RaceMode, type RaceResult, raceCandidates, raceStrategies } from './race';
 
@@ -68,8 +69,14 @@ export interface UpdateChampionOptions {
   race?: RaceMode;
   /** Run this strategy instead of racing the recommendation's shortlist. */
   strategy?: StrategyId;
-  /** The gate and what may be forgotten; `promote: false` registers without promoting. */
-  policy?: PromotionPolicy & { promote?: boolean };
+  /**
+   * The gate and what may be forgotten; `promote: false` registers without promoting.
+   * `review`: `auto` (default) promotes when the gate passes; `always` never promotes — the
+   * challenger gets the `candidate` alias and waits for `registry.approve` / `reject`;
+   * `borderline` does that when the gate passed but the challenger measured worse than the
+   * champion on the new rows (not significantly).
+   */
+  policy?: PromotionPolicy & { promote?: boolean; review?: 'auto' | 'borderline' | 'always' };
   /** What only the organisation knows (passed to the engine). */
   constraints?: DecisionInput['constraints'];
   /** Training knobs for every candidate (class weights, epochs, learning rate, budget). */
@@ -106,6 +113,8 @@ export interface UpdateReport {
   metrics: { champion: Record<string, number>; challenger: Record<string, number> };
   gate: StatisticalGateResult;
   promoted: boolean;
+  /** `pending`: the challenger holds the `candidate` alias and waits for a person. */
+  review: 'none' | 'pending';
   rows: { newTrain: number; newTest: number; oldTrain?: number; oldTest?: number };
 }
 
@@ -243,7 +252,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     if (opts.signal?.aborted) throw new Error('updateChampion: aborted; nothing was registered');
 
     const gateRows = { newTest: rows.newTest, ...(rows.oldTest ? { oldTest: rows.oldTest } : {}) };
-    const { promote = true, ...policy } = opts.policy ?? {};
+    const { promote = true, review = 'auto', ...policy } = opts.policy ?? {};
     const gate = gateOnRows(champion, challenger, gateRows, policy);
     const metrics = {
       champion: versionMetrics(champion, gateRows),
@@ -262,7 +271,36 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
               : Array.from({ length: challenger.outputDim }, (_, k) => String(k)),
           }
         : meta.dataSchema;
+    const dataFingerprint = fingerprintDataset(
+      trainData === 'old + new' && rows.oldTrain
+        ? rows.oldTrain.concat(rows.newTrain)
+        : rows.newTrain,
+    );
+    const rowCounts = {
+      newTrain: rows.newTrain.nRows,
+      newTest: rows.newTest.nRows,
+      ...(rows.oldTrain ? { oldTrain: rows.oldTrain.nRows } : {}),
+      ...(rows.oldTest ? { oldTest: rows.oldTest.nRows } : {}),
+    };
+    const card = updateCard(
+      {
+        name,
+        champion: version,
+        strategy: run.strategy,
+        recommended: rec.decision.primary.strategy,
+        signals: rec.signals,
+        evidence: rec.evidence,
+        decision: rec.decision,
+        race,
+        training: run,
+        metrics,
+        gate,
+        rows: rowCounts,
+      },
+      { dataFingerprint },
+    );
     const challengerVersion = await registry.register(name, challenger, {
+      card,
       metrics: metrics.challenger,
       training: trainingRecordOf(run),
       lineage: {
@@ -280,17 +318,24 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
           trainData,
         },
         ...(race.candidates.length > 0 ? { race: raceLineage(race) } : {}),
-        dataFingerprint: fingerprintDataset(
-          trainData === 'old + new' && rows.oldTrain
-            ? rows.oldTrain.concat(rows.newTrain)
-            : rows.newTrain,
-        ),
+        dataFingerprint,
         ...(opts.notes ? { notes: opts.notes } : {}),
       },
       ...(dataSchema ? { dataSchema } : {}),
     });
     let promoted = false;
-    if (promote) {
+    const newCheck = gate.checks.find((c) => c.name === 'new-accuracy');
+    const needsReview =
+      gate.passed &&
+      (review === 'always' || (review === 'borderline' && (newCheck?.estimate ?? 0) < 0));
+    if (promote && needsReview) {
+      await registry.setAlias(
+        name,
+        'candidate',
+        challengerVersion,
+        `review (${review}): ${run.strategy}`,
+      );
+    } else if (promote) {
       const res = await registry.promote(name, challengerVersion, {
         verdict: gate,
         expectedChampion: version,
@@ -312,12 +357,8 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       metrics,
       gate,
       promoted,
-      rows: {
-        newTrain: rows.newTrain.nRows,
-        newTest: rows.newTest.nRows,
-        ...(rows.oldTrain ? { oldTrain: rows.oldTrain.nRows } : {}),
-        ...(rows.oldTest ? { oldTest: rows.oldTest.nRows } : {}),
-      },
+      review: promote && needsReview ? 'pending' : 'none',
+      rows: rowCounts,
     };
   } finally {
     champion.dispose();

@@ -32,9 +32,11 @@ export async function atomicWrite(path: string, data: string | Uint8Array): Prom
 }
 
 export async function sha256File(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
+  return sha256Bytes(await readFile(path));
+}
+
+export function sha256Bytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Appends one line and fsyncs; a crash can only tear the last line, which readers skip. */

@@ -1,5 +1,6 @@
 export { fingerprintDataset } from './fingerprint';
 export {
+  type GcResult,
   type ModelSummary,
   openRegistry,
   type PromoteResult,
@@ -14,9 +15,12 @@ export {
   AuditEntry,
   DataSchema,
   Lineage,
+  MAX_CARD_BYTES,
+  ModelCard,
   ModelName,
   REGISTRY_FORMAT_VERSION,
   RegisterOptions,
   TrainingRecord,
   VersionMeta,
+  Who,
 } from './schema';

@@ -74,12 +74,36 @@ export const TrainingRecord = z.strictObject({
 });
 export type TrainingRecord = z.infer<typeof TrainingRecord>;
 
+/** Who acted, for the audit log: a person or a service, non-empty, bounded. */
+export const Who = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters');
+
+/**
+ * A model card, produced by the caller (the registry only stores it): a JSON document and
+ * its Markdown rendering, kept as `card.json` and `card.md` in the version directory and
+ * covered by its sha256 `files` map. At most `MAX_CARD_BYTES` together.
+ */
+export const ModelCard = z.strictObject({
+  json: z.record(z.string(), z.unknown()),
+  markdown: z.string(),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+
+/** The most a card (card.json as stored plus card.md, UTF-8 bytes) may take: 1 MiB. */
+export const MAX_CARD_BYTES = 1024 * 1024;
+
 export const RegisterOptions = z.strictObject({
   metrics: z.record(z.string(), z.number()).default({}),
   lineage: Lineage.default({}),
   tags: z.record(z.string(), z.string()).default({}),
   dataSchema: DataSchema.optional(),
   training: TrainingRecord.optional(),
+  /** Stored beside the artifacts, in the same atomic write. */
+  card: ModelCard.optional(),
+  /** Who registers, for the audit log (default: the registry's actor). */
+  who: Who.optional(),
 });
 export type RegisterOptions = z.input<typeof RegisterOptions>;
 
@@ -115,7 +139,21 @@ export type AliasState = z.infer<typeof AliasState>;
 export const AuditEntry = z.strictObject({
   at: z.string(),
   who: z.string(),
-  action: z.enum(['register', 'set-alias', 'promote', 'promote-refused', 'rollback']),
+  action: z.enum([
+    'register',
+    'set-alias',
+    'promote',
+    'promote-refused',
+    'rollback',
+    /** A version deleted (`from`: the version). */
+    'delete',
+    /** An alias removed (`alias`, `from`: the version it pointed at). */
+    'delete-alias',
+    /** A reviewed candidate made champion (`from`: the old champion, `to`: the candidate). */
+    'approve',
+    /** A reviewed candidate turned down (`alias`: candidate, `from`: the version). */
+    'reject',
+  ]),
   alias: z.string().optional(),
   from: Version.nullable().optional(),
   to: Version.nullable().optional(),

@@ -132,3 +132,75 @@ export async function registryRollback(
   );
   out(opts.json, res, () => `${ref.name}: champion rolled back from v${res.from} to v${res.to}`);
 }
+
+/** `rvft registry show <dir>:<name>[@alias|@version]`: the version's model card. */
+export async function registryShow(refText: string, opts: { json?: boolean }): Promise<void> {
+  const ref = parseModelRef(refText, 'model');
+  const reg = await openRegistry(ref.registryDir);
+  const version = await reg.resolve(ref.name, ref.ref);
+  const meta = await reg.meta(ref.name, version);
+  const card = await reg.card(ref.name, version);
+  out(opts.json, { meta, card: card?.json ?? null }, () =>
+    card
+      ? card.markdown
+      : `${ref.name} v${version}: no model card (registered before cards, or outside updateChampion)\n${JSON.stringify({ metrics: meta.metrics, lineage: meta.lineage }, null, 2)}`,
+  );
+}
+
+/** `rvft registry approve|reject <ref> --reason …`: a person's review of a candidate. */
+export async function registryReview(
+  action: 'approve' | 'reject',
+  refText: string,
+  opts: { reason: string; who?: string; json?: boolean },
+): Promise<void> {
+  const ref = parseModelRef(refText, 'model');
+  if (!('version' in ref.ref)) {
+    throw new InputError(`model: name the version, e.g. ${ref.registryDir}:${ref.name}@3`);
+  }
+  const reg = await openRegistry(ref.registryDir);
+  const who = opts.who ? { who: opts.who } : {};
+  if (action === 'approve') {
+    const res = await reg.approve(ref.name, ref.ref.version, { why: opts.reason, ...who });
+    out(
+      opts.json,
+      res,
+      () => `approved ${formatRef(ref)}: the champion${res.from ? ` (was v${res.from})` : ''}`,
+    );
+  } else {
+    await reg.reject(ref.name, ref.ref.version, { why: opts.reason, ...who });
+    out(
+      opts.json,
+      { rejected: ref.ref.version },
+      () => `rejected ${formatRef(ref)}: no longer the candidate (it stays registered)`,
+    );
+  }
+}
+
+/** `rvft registry delete <ref> --reason …`: a version no alias points at. */
+export async function registryDelete(
+  refText: string,
+  opts: { reason: string; who?: string; json?: boolean },
+): Promise<void> {
+  const ref = parseModelRef(refText, 'model');
+  if (!('version' in ref.ref)) {
+    throw new InputError(`model: name the version, e.g. ${ref.registryDir}:${ref.name}@3`);
+  }
+  const reg = await openRegistry(ref.registryDir);
+  await reg.deleteVersion(
+    ref.name,
+    ref.ref.version,
+    opts.reason,
+    opts.who ? { who: opts.who } : {},
+  );
+  out(opts.json, { deleted: ref.ref.version }, () => `deleted ${formatRef(ref)}`);
+}
+
+/** `rvft registry gc <dir>`: what killed writes and deletes left behind. */
+export async function registryGc(dir: string, opts: { json?: boolean }): Promise<void> {
+  const res = await (await openRegistry(dir)).gc();
+  out(opts.json, res, () =>
+    res.removed.length === 0
+      ? `${dir}: nothing to collect${res.kept.length ? ` (${res.kept.length} recent temporary entries kept)` : ''}`
+      : `${dir}: removed ${res.removed.length} leftover(s)${res.kept.length ? `, kept ${res.kept.length} recent` : ''}`,
+  );
+}

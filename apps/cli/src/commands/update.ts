@@ -21,6 +21,7 @@ export interface UpdateCliOptions extends SplitOptions {
   objective: Objective;
   /** Which strategies to train and measure before shipping (default shortlist). */
   race: RaceMode;
+  review: 'auto' | 'borderline' | 'always';
   promote: boolean;
   maxNewTaskDrop?: number;
   maxForgetting?: number;
@@ -72,6 +73,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       ...(opts.strategy ? { strategy: opts.strategy as StrategyId } : {}),
       policy: {
         promote: opts.promote,
+        review: opts.review,
         replacesOld: opts.replacesOld ?? false,
         ...(opts.maxNewTaskDrop !== undefined ? { newMargin: opts.maxNewTaskDrop } : {}),
         ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
@@ -152,14 +154,16 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
         '',
         ...r.gate.checks.map((c) => `gate ${c.name.padEnd(17)} ${c.status.padEnd(7)} ${c.message}`),
         opts.promote
-          ? r.promoted
-            ? `promoted: ${name} v${r.challenger} is the champion (was v${r.champion})`
-            : `refused: v${r.challenger} is registered but ${name} v${r.champion} stays the champion (failed: ${r.gate.failed.join(', ')})${r.rows.oldTest !== undefined ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
+          ? r.review === 'pending'
+            ? `held for review: ${name} v${r.challenger} passed the gate and is the candidate — \`rvft registry approve ${opts.champion.split(':')[0]}:${name}@${r.challenger} --reason …\` or \`reject\``
+            : r.promoted
+              ? `promoted: ${name} v${r.challenger} is the champion (was v${r.champion})`
+              : `refused: v${r.challenger} is registered but ${name} v${r.champion} stays the champion (failed: ${r.gate.failed.join(', ')})${r.rows.oldTest !== undefined ? '' : '\n  the old distribution was not measured: pass --old with rows it serves, or --replaces-old if the new data replaces it'}`
           : `registered v${r.challenger}; not promoted (--no-promote)`,
       ].join('\n'),
     );
   }
-  return opts.promote && !r.promoted ? ExitCode.GateRefused : ExitCode.Ok;
+  return opts.promote && !r.promoted && r.review !== 'pending' ? ExitCode.GateRefused : ExitCode.Ok;
 }
 
 /** The race as a table: accuracy with its interval on the validation rows, cost, time, verdict. */
