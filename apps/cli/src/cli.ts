@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
+import { evaluateCommand } from './commands/evaluate';
 import {
   registryDelete,
   registryGc,
@@ -227,6 +228,18 @@ program
   .option('--no-progress', 'no progress bar on stderr')
   .option('--json', 'machine-readable output')
   .action(withBackend(trainCommand));
+
+program
+  .command('evaluate')
+  .description('Score a version on a labelled file, read the way it reads data; registers nothing')
+  .requiredOption(
+    '--model <ref>',
+    '<registry dir>:<name>[@alias|@version] (default alias: champion)',
+  )
+  .requiredOption('--data <file>', 'labelled rows (CSV, or JSON Lines by .jsonl)')
+  .option('--label <column>', 'the label column (default: the one the version was trained with)')
+  .option('--json', 'machine-readable output')
+  .action(withBackend(evaluateCommand));
 
 const registry = program.command('registry').description('Inspect and move a model registry');
 registry

@@ -48,7 +48,7 @@ describe('rvft --help', () => {
   it('every command documents itself and exits 0', async () => {
     const top = await rvft(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['decide', 'diagnose', 'update', 'train', 'registry', 'bench']) {
+    for (const c of ['decide', 'diagnose', 'update', 'train', 'evaluate', 'registry', 'bench']) {
       expect(top.stdout).toContain(c);
     }
     for (const [args, mentions] of [
@@ -545,6 +545,20 @@ describe('review, cards and housekeeping', () => {
     expect(card.stdout).toMatch(/^# zoo: an update of v1/);
     expect(card.stdout).toMatch(/## Race\n\nOn 48 held-out new rows/);
     expect(card.stdout).toMatch(/\| forgetting \| passed \|/);
+    // score a version on a file without registering anything
+    const versions = () => readFileSync(join(dir, 'regR/models/zoo/audit.log'), 'utf8');
+    const before = versions();
+    const ev = await rvft(['evaluate', '--model', 'regR:zoo', '--data', 'new.csv', '--json']);
+    expect(ev.code, ev.stderr).toBe(0);
+    const e = JSON.parse(ev.stdout);
+    expect(e).toMatchObject({ name: 'zoo', version: 2, rows: 300 });
+    expect(e.accuracy.lower).toBeLessThanOrEqual(e.accuracy.estimate);
+    expect(e.accuracy.upper).toBeGreaterThanOrEqual(e.accuracy.estimate);
+    expect(e.perClass.map((c: { name: string; rows: number }) => [c.name, c.rows])).toEqual([
+      ['fox', 150],
+      ['owl', 150],
+    ]);
+    expect(versions()).toBe(before);
     // v1 is no longer aliased: it can go, and gc finds nothing left behind
     expect((await rvft(['registry', 'delete', 'regR:zoo@1', '--reason', 'superseded'])).code).toBe(
       0,

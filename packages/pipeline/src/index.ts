@@ -12,6 +12,8 @@ export {
 } from './race';
 export {
   diagnoseRows,
+  type EvaluationReport,
+  evaluateVersion,
   type HeldOut,
   holdOut,
   raceLineage,

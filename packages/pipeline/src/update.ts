@@ -1,6 +1,6 @@
 import type { Dataset } from '@rvft/data';
 import type { DecisionInput, DecisionResult, StrategyId } from '@rvft/decision';
-import type { StatisticalGateResult } from '@rvft/metrics';
+import { type StatisticalGateResult, wilsonInterval } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
 import {
   type DataSchema,
@@ -363,5 +363,58 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
   } finally {
     champion.dispose();
     challenger?.dispose();
+  }
+}
+
+/** What a version scores on a file of labelled rows: plain JSON, registers nothing. */
+export interface EvaluationReport {
+  name: string;
+  version: number;
+  rows: number;
+  /** Accuracy with its 95 % Wilson interval. */
+  accuracy: { estimate: number; lower: number; upper: number; n: number };
+  macroF1: number;
+  ece: number;
+  /** Per class: name, rows, recall. */
+  perClass: { label: number; name: string; rows: number; recall: number }[];
+}
+
+/**
+ * Scores a registered version on labelled rows (read the way the version reads data) without
+ * registering or moving anything: accuracy with its interval, macro F1, ECE, per-class recall.
+ *
+ * @example
+ * const report = await evaluateVersion(registry, 'zoo', { alias: 'champion' }, rows);
+ */
+export async function evaluateVersion(
+  registry: Registry,
+  name: string,
+  ref: { version: number } | { alias: string },
+  data: Dataset,
+): Promise<EvaluationReport> {
+  const version = await registry.resolve(name, ref);
+  const model = await registry.load(name, { version });
+  try {
+    const r = evaluate(model, data);
+    const correct = Math.round(r.accuracy * data.nRows);
+    const w = wilsonInterval(correct, data.nRows);
+    return {
+      name,
+      version,
+      rows: data.nRows,
+      accuracy: { estimate: w.estimate, lower: w.lower, upper: w.upper, n: w.n },
+      macroF1: r.macroF1,
+      ece: r.ece,
+      perClass: r.perClass
+        .filter((c) => c.support > 0)
+        .map((c) => ({
+          label: c.label,
+          name: data.classNames?.[c.label] ?? String(c.label),
+          rows: c.support,
+          recall: c.recall,
+        })),
+    };
+  } finally {
+    model.dispose();
   }
 }
