@@ -13,17 +13,6 @@ export async function loadTable(path: string, opts: TableOptions): Promise<Datas
   return ext === '.jsonl' || ext === '.ndjson' ? loadJsonl(path, o) : loadCsv(path, o);
 }
 
-/** The schema a model trained on `data` reads and answers with. */
-export function schemaOf(data: Dataset, labelColumn: string): DataSchema {
-  return {
-    labelColumn,
-    featureNames: [...(data.featureNames ?? [])],
-    classNames: data.classNames
-      ? [...data.classNames]
-      : Array.from({ length: data.nClasses }, (_, k) => String(k)),
-  };
-}
-
 /**
  * Reads a file the way a registered model sees data: its feature columns in its order, its
  * classes at its output indices, labels it has never seen appended as new classes.

@@ -10,6 +10,7 @@ export {
   raceStrategies,
   type Verdict,
 } from './race';
+export { type TrainChampionOptions, type TrainReport, trainChampion } from './train';
 export {
   diagnoseRows,
   type EvaluationReport,

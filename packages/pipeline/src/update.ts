@@ -261,16 +261,17 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     const trainData = STRATEGY_DEFAULTS[run.strategy].data;
     const labelColumn = opts.labelColumn ?? meta.dataSchema?.labelColumn;
     const schemaData = opts.oldData ?? opts.newData;
+    // the class of every output: the data's names, else the champion's, then one per new output
+    const known = schemaData.classNames ?? meta.dataSchema?.classNames ?? [];
+    const classNames = Array.from(
+      { length: challenger.outputDim },
+      (_, k) => known[k] ?? String(k),
+    );
+    const featureNames = schemaData.featureNames ?? meta.dataSchema?.featureNames;
     const dataSchema: DataSchema | undefined =
-      labelColumn && schemaData.featureNames
-        ? {
-            labelColumn,
-            featureNames: [...schemaData.featureNames],
-            classNames: schemaData.classNames
-              ? [...schemaData.classNames]
-              : Array.from({ length: challenger.outputDim }, (_, k) => String(k)),
-          }
-        : meta.dataSchema;
+      labelColumn && featureNames
+        ? { labelColumn, featureNames: [...featureNames], classNames }
+        : undefined;
     const dataFingerprint = fingerprintDataset(
       trainData === 'old + new' && rows.oldTrain
         ? rows.oldTrain.concat(rows.newTrain)

@@ -2,24 +2,33 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newClassScenario } from '@rvft/data';
-import { createMlp } from '@rvft/model';
 import { openRegistry } from '@rvft/registry';
-import { trainFromScratch } from '@rvft/strategies';
 import { describe, expect, it } from 'vitest';
-import { trainingRecordOf, updateChampion, versionMetrics } from '../src/index';
+import { trainChampion, updateChampion } from '../src/index';
 
 describe('updateChampion', () => {
   it('what `rvft update` does, in one call: race, gate, register with lineage, promote', async () => {
     const c = newClassScenario({ seed: 3, nFeatures: 6, nTrainPerClass: 120, classSeparation: 2 });
     const registry = await openRegistry(mkdtempSync(join(tmpdir(), 'rvft-pipeline-')));
-    const model = createMlp({ inputDim: 6, hiddenDims: [32, 16], outputDim: 3, seed: 3 });
-    const run = await trainFromScratch(model, c.originalTrain, { seed: 3, standardize: true });
-    await registry.register('zoo', model, {
-      metrics: versionMetrics(model, { newTest: c.testOld }),
-      training: trainingRecordOf(run),
+    const first = await trainChampion({
+      registry,
+      name: 'zoo',
+      data: c.originalTrain,
+      labelColumn: 'y',
+      hiddenDims: [32, 16],
+      seed: 3,
     });
-    await registry.promote('zoo', 1);
-    model.dispose();
+    // 3 classes × 120 rows, 20 % held out per class: 288 train, 72 test
+    expect(first).toMatchObject({ version: 1, promoted: true, rows: { train: 288, test: 72 } });
+    expect(first.schema).toEqual({
+      labelColumn: 'y',
+      featureNames: ['x0', 'x1', 'x2', 'x3', 'x4', 'x5'],
+      classNames: ['0', '1', '2'],
+    });
+    const v1 = await registry.meta('zoo', 1);
+    expect(v1.metrics['newTaskRows']).toBe(72);
+    expect(v1.training?.steps).toBe(first.training.steps);
+    expect(first.training.scaler).toBe('refit');
 
     const report = await updateChampion({
       registry,
@@ -52,6 +61,8 @@ describe('updateChampion', () => {
     expect(meta.training?.steps).toBe(report.training.steps);
     expect(meta.metrics['newTaskRows']).toBe(48);
     expect(meta.outputDim).toBe(5);
+    // the schema grew with the head: one class name per output
+    expect(meta.dataSchema?.classNames).toEqual(['0', '1', '2', '3', '4']);
     const champion = (await registry.aliasState('zoo')).aliases['champion'];
     expect(champion).toBe(report.promoted ? 2 : 1);
   });

@@ -1,11 +1,9 @@
-import { createMlp } from '@rvft/model';
-import { trainingRecordOf, versionMetrics } from '@rvft/pipeline';
-import { fingerprintDataset, openRegistry } from '@rvft/registry';
-import { evaluate, trainFromScratch } from '@rvft/strategies';
+import { type TrainReport, trainChampion } from '@rvft/pipeline';
+import { openRegistry } from '@rvft/registry';
 import { InputError } from '../errors';
 import { trainingProgress } from '../progress';
 import { type ClassWeightsChoice, classWeightsFor, describeRun, type Objective } from '../runs';
-import { loadTable, schemaOf } from '../tables';
+import { loadTable } from '../tables';
 import { pct } from './shared';
 
 export interface TrainCliOptions {
@@ -45,82 +43,47 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
   if (data.nRows < 4) throw new InputError(`--data: needs at least 4 rows, has ${data.nRows}`);
   if (data.nClasses < 2)
     throw new InputError(`--data: needs at least 2 classes in '${opts.label}'`);
-  const { first: train, second: test } = data.split(1 - opts.holdout, opts.seed, {
-    stratify: true,
-  });
-  const model = createMlp({
-    inputDim: data.nFeatures,
-    hiddenDims: opts.hidden,
-    outputDim: data.nClasses,
-    seed: opts.seed,
-  });
+  const { weights: classWeights, note } = classWeightsFor(opts.classWeights, data, opts.objective);
+  if (note) console.error(`rvft: note: ${note}`);
   let bar: ReturnType<typeof trainingProgress> | undefined;
+  let r: TrainReport;
   try {
-    const { weights: classWeights, note } = classWeightsFor(
-      opts.classWeights,
-      train,
-      opts.objective,
-    );
-    if (note) console.error(`rvft: note: ${note}`);
-    const run = await trainFromScratch(model, train, {
+    r = await trainChampion({
+      registry: await openRegistry(opts.registry),
+      name: opts.name,
+      data,
+      labelColumn: opts.label,
+      holdout: opts.holdout,
       seed: opts.seed,
+      hiddenDims: opts.hidden,
       standardize: opts.standardize,
-      ...(classWeights ? { classWeights } : {}),
-      ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
-      ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+      train: {
+        ...(classWeights ? { classWeights } : {}),
+        ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
+        ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+      },
+      notes: `rvft train --data ${opts.data}`,
       onEpochEnd: (info) => {
         bar ??= trainingProgress('train_from_scratch', info.epochs, opts.progress);
         bar.update(info.epoch + 1, info.loss);
       },
     });
-    bar?.done();
-    const report = evaluate(model, test);
-    const registry = await openRegistry(opts.registry);
-    const version = await registry.register(opts.name, model, {
-      metrics: versionMetrics(model, { newTest: test }),
-      lineage: {
-        strategy: run.strategy,
-        mode: run.mode,
-        hyperParameters: {
-          epochs: run.epochs,
-          learningRate: run.learningRate,
-          batchSize: run.batchSize,
-          profile: run.profile,
-          seed: opts.seed,
-          holdout: opts.holdout,
-        },
-        dataFingerprint: fingerprintDataset(train),
-        notes: `rvft train --data ${opts.data}`,
-      },
-      dataSchema: schemaOf(data, opts.label),
-      training: trainingRecordOf(run),
-    });
-    const hasChampion = (await registry.aliasState(opts.name)).aliases['champion'] !== undefined;
-    const promoted = hasChampion
-      ? false
-      : (await registry.promote(opts.name, version, { why: 'rvft train: first model' })).promoted;
-    if (opts.json) {
-      console.log(
-        JSON.stringify(
-          { name: opts.name, version, promoted, training: run, metrics: report },
-          null,
-          2,
-        ),
-      );
-      return;
-    }
-    console.log(
-      [
-        `${opts.name} v${version}: ${data.nFeatures} features (${(data.featureNames ?? []).join(', ')}), ${data.nClasses} classes (${(data.classNames ?? []).join(', ')})`,
-        ...describeRun(run, 'the training'),
-        `held-out accuracy ${pct(report.accuracy)} · macro F1 ${report.macroF1.toFixed(4)} · ECE ${report.ece.toFixed(4)} on ${test.nRows} rows`,
-        promoted
-          ? `v${version} is the champion of ${opts.name}`
-          : `registered v${version}; ${opts.name} already has a champion — compare and promote with \`rvft registry promote\``,
-      ].join('\n'),
-    );
   } finally {
     bar?.done();
-    model.dispose();
   }
+  if (opts.json) {
+    console.log(JSON.stringify(r, null, 2));
+    return;
+  }
+  const m = r.metrics;
+  console.log(
+    [
+      `${opts.name} v${r.version}: ${data.nFeatures} features (${r.schema.featureNames.join(', ')}), ${data.nClasses} classes (${r.schema.classNames.join(', ')})`,
+      ...describeRun(r.training, 'the training'),
+      `held-out accuracy ${pct(m['newTaskAccuracy'])} · macro F1 ${(m['newTaskMacroF1'] ?? 0).toFixed(4)} · ECE ${(m['newTaskEce'] ?? 0).toFixed(4)} on ${r.rows.test} rows`,
+      r.promoted
+        ? `v${r.version} is the champion of ${opts.name}`
+        : `registered v${r.version}; ${opts.name} already has a champion — compare and promote with \`rvft registry promote\``,
+    ].join('\n'),
+  );
 }

@@ -1,0 +1,125 @@
+import type { Dataset } from '@rvft/data';
+import { createMlp } from '@rvft/model';
+import { type DataSchema, fingerprintDataset, type Registry } from '@rvft/registry';
+import {
+  type ClassWeights,
+  type StrategyOptions,
+  trainFromScratch,
+  type UpdateResult,
+} from '@rvft/strategies';
+import { trainingRecordOf, versionMetrics } from './update';
+
+/** Every knob of `trainChampion`; `registry`, `name`, `data` and `labelColumn` are required. */
+export interface TrainChampionOptions {
+  registry: Registry;
+  name: string;
+  /** Labelled rows as loaded (their feature and class names become the version's schema). */
+  data: Dataset;
+  /** The label column's name, recorded in the schema so later files are read the same way. */
+  labelColumn: string;
+  /** Share held out (stratified) for the recorded metrics (default 0.2). */
+  holdout?: number;
+  seed?: number;
+  /** Hidden layer widths of the MLP (default [128, 64]). */
+  hiddenDims?: number[];
+  /** Fit the input scaler on the training rows and save it with the model (default true). */
+  standardize?: boolean;
+  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile'> & {
+    classWeights?: ClassWeights;
+  };
+  /** Make it the champion when the name has none yet (default true). */
+  promoteFirst?: boolean;
+  notes?: string;
+  onEpochEnd?: StrategyOptions['onEpochEnd'];
+  signal?: AbortSignal;
+}
+
+export interface TrainReport {
+  name: string;
+  version: number;
+  promoted: boolean;
+  training: UpdateResult;
+  metrics: Record<string, number>;
+  rows: { train: number; test: number };
+  schema: DataSchema;
+}
+
+/**
+ * A first model from labelled rows, as `rvft train` makes it: hold out rows for the recorded
+ * metrics, fit the scaler, train from scratch under the production budget, register with its
+ * data schema, training record and the row count behind its accuracy, and make it the champion
+ * if the name has none.
+ *
+ * @example
+ * const data = await loadCsv('old.csv', { labelColumn: 'species' });
+ * const report = await trainChampion({ registry, name: 'zoo', data, labelColumn: 'species' });
+ */
+export async function trainChampion(opts: TrainChampionOptions): Promise<TrainReport> {
+  const { registry, name, data } = opts;
+  const seed = opts.seed ?? 42;
+  const holdout = opts.holdout ?? 0.2;
+  if (data.nRows < 4) throw new RangeError(`data: needs at least 4 rows, has ${data.nRows}`);
+  if (data.nClasses < 2) throw new RangeError(`data: needs at least 2 classes`);
+  const { first: train, second: test } = data.split(1 - holdout, seed, { stratify: true });
+  const model = createMlp({
+    inputDim: data.nFeatures,
+    hiddenDims: opts.hiddenDims ?? [128, 64],
+    outputDim: data.nClasses,
+    seed,
+  });
+  try {
+    const run = await trainFromScratch(model, train, {
+      ...opts.train,
+      seed,
+      standardize: opts.standardize ?? true,
+      ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    if (opts.signal?.aborted) throw new Error('trainChampion: aborted; nothing was registered');
+    const schema: DataSchema = {
+      labelColumn: opts.labelColumn,
+      featureNames: [
+        ...(data.featureNames ?? Array.from({ length: data.nFeatures }, (_, j) => `x${j}`)),
+      ],
+      classNames: data.classNames
+        ? [...data.classNames]
+        : Array.from({ length: data.nClasses }, (_, k) => String(k)),
+    };
+    const metrics = versionMetrics(model, { newTest: test });
+    const version = await registry.register(name, model, {
+      metrics,
+      lineage: {
+        strategy: run.strategy,
+        mode: run.mode,
+        hyperParameters: {
+          epochs: run.epochs,
+          learningRate: run.learningRate,
+          batchSize: run.batchSize,
+          profile: run.profile,
+          seed,
+          holdout,
+        },
+        dataFingerprint: fingerprintDataset(train),
+        ...(opts.notes ? { notes: opts.notes } : {}),
+      },
+      dataSchema: schema,
+      training: trainingRecordOf(run),
+    });
+    const hasChampion = (await registry.aliasState(name)).aliases['champion'] !== undefined;
+    const promoted =
+      (opts.promoteFirst ?? true) && !hasChampion
+        ? (await registry.promote(name, version, { why: 'trainChampion: first model' })).promoted
+        : false;
+    return {
+      name,
+      version,
+      promoted,
+      training: run,
+      metrics,
+      rows: { train: train.nRows, test: test.nRows },
+      schema,
+    };
+  } finally {
+    model.dispose();
+  }
+}
