@@ -7,6 +7,7 @@ import {
   statisticalGate,
 } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
+import { rowPredictions } from './rows';
 
 /** Held-out rows both models are measured on: the new distribution's, and the old one's. */
 export interface GateRows {
@@ -23,36 +24,19 @@ export interface PromotionPolicy extends Partial<GatePolicy> {
   replacesOld?: boolean;
 }
 
-function argmaxes(p: Float32Array, k: number): Int32Array {
-  const out = new Int32Array(p.length / k);
-  for (let i = 0; i < out.length; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
 /** Per-row evidence of one model on the gate's rows: correctness, predictions, ECE. */
 export function modelEvidence(model: TrunkHeadModel, rows: GateRows): ModelEvidence {
-  const k = model.outputDim;
-  const p = model.probabilities(rows.newTest);
-  const predicted = argmaxes(p, k);
-  const labels = rows.newTest.labels;
-  const newCorrect = Uint8Array.from(predicted, (c, i) => (c === labels[i] ? 1 : 0));
-  const out: ModelEvidence = {
-    newCorrect,
-    predicted,
-    labels,
-    ece: expectedCalibrationError({ values: p, nClasses: k }, labels),
+  const onNew = rowPredictions(model, rows.newTest);
+  return {
+    newCorrect: onNew.correct,
+    predicted: onNew.predicted,
+    labels: rows.newTest.labels,
+    ece: expectedCalibrationError(
+      { values: onNew.probabilities, nClasses: model.outputDim },
+      rows.newTest.labels,
+    ),
+    ...(rows.oldTest ? { oldCorrect: rowPredictions(model, rows.oldTest).correct } : {}),
   };
-  if (rows.oldTest) {
-    const po = argmaxes(model.probabilities(rows.oldTest), k);
-    const lo = rows.oldTest.labels;
-    out.oldCorrect = Uint8Array.from(po, (c, i) => (c === lo[i] ? 1 : 0));
-  }
-  return out;
 }
 
 /**

@@ -10,6 +10,7 @@ export {
   raceStrategies,
   type Verdict,
 } from './race';
+export { type RowPredictions, rowPredictions } from './rows';
 export { type TrainChampionOptions, type TrainReport, trainChampion } from './train';
 export {
   diagnoseRows,
@@ -24,3 +25,4 @@ export {
   updateChampion,
   versionMetrics,
 } from './update';
+export { type ClassWeightsChoice, classWeightsFor, type Objective } from './weights';

@@ -10,6 +10,7 @@ import {
 import { pairedComparison, wilsonInterval } from '@rvft/metrics';
 import { cloneModel, type TrunkHeadModel } from '@rvft/model';
 import { applyStrategy, type StrategyOptions, type UpdateResult } from '@rvft/strategies';
+import { rowPredictions } from './rows';
 
 /**
  * Which strategies a race trains: `off` runs the engine's primary alone (today's single
@@ -113,19 +114,7 @@ export interface RaceOutcome {
   result: RaceResult;
 }
 
-function correctness(model: TrunkHeadModel, data: Dataset): Uint8Array {
-  const p = model.probabilities(data);
-  const k = model.outputDim;
-  const out = new Uint8Array(data.nRows);
-  for (let i = 0; i < data.nRows; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-    out[i] = best === data.labels[i] ? 1 : 0;
-  }
-  return out;
-}
-
+const correctness = (model: TrunkHeadModel, data: Dataset) => rowPredictions(model, data).correct;
 const sum = (xs: Uint8Array) => xs.reduce((a, x) => a + x, 0);
 
 /** The strategies a race trains, in the engine's order, without the ruled-out ones. */

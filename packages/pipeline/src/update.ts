@@ -283,23 +283,22 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       ...(rows.oldTrain ? { oldTrain: rows.oldTrain.nRows } : {}),
       ...(rows.oldTest ? { oldTest: rows.oldTest.nRows } : {}),
     };
-    const card = updateCard(
-      {
-        name,
-        champion: version,
-        strategy: run.strategy,
-        recommended: rec.decision.primary.strategy,
-        signals: rec.signals,
-        evidence: rec.evidence,
-        decision: rec.decision,
-        race,
-        training: run,
-        metrics,
-        gate,
-        rows: rowCounts,
-      },
-      { dataFingerprint },
-    );
+    // what the card and the report both say; the report adds what registering decided
+    const body = {
+      name,
+      champion: version,
+      strategy: run.strategy,
+      recommended: rec.decision.primary.strategy,
+      signals: rec.signals,
+      evidence: rec.evidence,
+      decision: rec.decision,
+      race,
+      training: run,
+      metrics,
+      gate,
+      rows: rowCounts,
+    };
+    const card = updateCard(body, { dataFingerprint });
     const challengerVersion = await registry.register(name, challenger, {
       card,
       metrics: metrics.challenger,
@@ -345,21 +344,10 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       promoted = res.promoted;
     }
     return {
-      name,
-      champion: version,
+      ...body,
       challenger: challengerVersion,
-      strategy: run.strategy,
-      recommended: rec.decision.primary.strategy,
-      signals: rec.signals,
-      evidence: rec.evidence,
-      decision: rec.decision,
-      race,
-      training: run,
-      metrics,
-      gate,
       promoted,
       review: promote && needsReview ? 'pending' : 'none',
-      rows: rowCounts,
     };
   } finally {
     champion.dispose();

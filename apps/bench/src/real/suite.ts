@@ -1,8 +1,8 @@
 import { type Dataset, parseCsv } from '@rvft/data';
-import { CostModel, STRATEGY_IDS, type StrategyId, Thresholds } from '@rvft/decision';
+import { CostModel, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
 import { pairedComparison } from '@rvft/metrics';
 import { createMlp, type InputScaler, type TrunkHeadModel, useBestBackend } from '@rvft/model';
-import { raceStrategies } from '@rvft/pipeline';
+import { classWeightsFor, type Objective, raceStrategies, rowPredictions } from '@rvft/pipeline';
 import {
   applyStrategy,
   type ClassWeights,
@@ -84,9 +84,6 @@ export interface RealRun {
   recommendedVsBestP: number;
 }
 
-/** What the update is judged by; it decides whether an imbalanced loss is weighted. */
-export type Objective = 'accuracy' | 'macro-f1';
-
 export interface RealSuiteOptions {
   seeds: readonly number[];
   /** Default accuracy. */
@@ -124,29 +121,9 @@ function sample(data: Dataset, n: number, seed: string): { taken: Dataset; rest:
   return { taken: first, rest: second };
 }
 
-/**
- * Loss weighting as the CLI's `--class-weights auto` does it for the objective: balanced
- * weights when the imbalance signal fires and the objective is macro F1, none for accuracy.
- */
-function autoWeights(data: Dataset, objective: Objective): ClassWeights | undefined {
-  return objective === 'macro-f1' &&
-    data.classImbalance() > Thresholds.parse({}).classImbalanceWarning
-    ? 'balanced'
-    : undefined;
-}
-
-function correctness(model: TrunkHeadModel, data: Dataset): Uint8Array {
-  const p = model.probabilities(data);
-  const k = model.outputDim;
-  const out = new Uint8Array(data.nRows);
-  for (let i = 0; i < data.nRows; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++)
-      if ((p[i * k + c] as number) > (p[i * k + best] as number)) best = c;
-    out[i] = best === data.labels[i] ? 1 : 0;
-  }
-  return out;
-}
+const autoWeights = (data: Dataset, objective: Objective) =>
+  classWeightsFor('auto', data, objective).weights;
+const correctness = (model: TrunkHeadModel, data: Dataset) => rowPredictions(model, data).correct;
 
 const mean = (xs: Uint8Array) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
 

@@ -8,6 +8,15 @@ import { loadForModel } from '../tables';
 const out = (json: boolean | undefined, value: unknown, text: () => string) =>
   console.log(json ? JSON.stringify(value, null, 2) : text());
 
+/** A reference that must name one version (`dir:name@3`), for commands that act on one. */
+function versionRef(refText: string, what: string) {
+  const ref = parseModelRef(refText, 'model');
+  if (!('version' in ref.ref)) {
+    throw new InputError(`model: name the version ${what}, e.g. ${ref.registryDir}:${ref.name}@3`);
+  }
+  return { ...ref, version: ref.ref.version };
+}
+
 /** `rvft registry list <dir>` */
 export async function registryList(dir: string, opts: { json?: boolean }): Promise<void> {
   const models = await (await openRegistry(dir)).list();
@@ -63,15 +72,10 @@ export async function registryPromote(
   refText: string,
   opts: { why?: string; json?: boolean; new?: string; old?: string; replacesOld?: boolean },
 ): Promise<number> {
-  const ref = parseModelRef(refText, 'model');
-  if (!('version' in ref.ref)) {
-    throw new InputError(
-      `model: name the version to promote, e.g. ${ref.registryDir}:${ref.name}@3`,
-    );
-  }
+  const ref = versionRef(refText, 'to promote');
   if (opts.old && !opts.new) throw new InputError('--old: needs --new as well');
   const reg = await openRegistry(ref.registryDir);
-  const version = ref.ref.version;
+  const { version } = ref;
   const current = (await reg.aliasState(ref.name)).aliases['champion'];
   let verdict: StatisticalGateResult | undefined;
   let note = '';
@@ -153,24 +157,21 @@ export async function registryReview(
   refText: string,
   opts: { reason: string; who?: string; json?: boolean },
 ): Promise<void> {
-  const ref = parseModelRef(refText, 'model');
-  if (!('version' in ref.ref)) {
-    throw new InputError(`model: name the version, e.g. ${ref.registryDir}:${ref.name}@3`);
-  }
+  const ref = versionRef(refText, 'to act on');
   const reg = await openRegistry(ref.registryDir);
   const who = opts.who ? { who: opts.who } : {};
   if (action === 'approve') {
-    const res = await reg.approve(ref.name, ref.ref.version, { why: opts.reason, ...who });
+    const res = await reg.approve(ref.name, ref.version, { why: opts.reason, ...who });
     out(
       opts.json,
       res,
       () => `approved ${formatRef(ref)}: the champion${res.from ? ` (was v${res.from})` : ''}`,
     );
   } else {
-    await reg.reject(ref.name, ref.ref.version, { why: opts.reason, ...who });
+    await reg.reject(ref.name, ref.version, { why: opts.reason, ...who });
     out(
       opts.json,
-      { rejected: ref.ref.version },
+      { rejected: ref.version },
       () => `rejected ${formatRef(ref)}: no longer the candidate (it stays registered)`,
     );
   }
@@ -181,18 +182,10 @@ export async function registryDelete(
   refText: string,
   opts: { reason: string; who?: string; json?: boolean },
 ): Promise<void> {
-  const ref = parseModelRef(refText, 'model');
-  if (!('version' in ref.ref)) {
-    throw new InputError(`model: name the version, e.g. ${ref.registryDir}:${ref.name}@3`);
-  }
+  const ref = versionRef(refText, 'to act on');
   const reg = await openRegistry(ref.registryDir);
-  await reg.deleteVersion(
-    ref.name,
-    ref.ref.version,
-    opts.reason,
-    opts.who ? { who: opts.who } : {},
-  );
-  out(opts.json, { deleted: ref.ref.version }, () => `deleted ${formatRef(ref)}`);
+  await reg.deleteVersion(ref.name, ref.version, opts.reason, opts.who ? { who: opts.who } : {});
+  out(opts.json, { deleted: ref.version }, () => `deleted ${formatRef(ref)}`);
 }
 
 /** `rvft registry gc <dir>`: what killed writes and deletes left behind. */

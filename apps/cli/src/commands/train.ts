@@ -1,8 +1,14 @@
-import { type TrainReport, trainChampion } from '@rvft/pipeline';
+import {
+  type ClassWeightsChoice,
+  classWeightsFor,
+  type Objective,
+  type TrainReport,
+  trainChampion,
+} from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
 import { InputError } from '../errors';
 import { trainingProgress } from '../progress';
-import { type ClassWeightsChoice, classWeightsFor, describeRun, type Objective } from '../runs';
+import { describeRun } from '../runs';
 import { loadTable } from '../tables';
 import { pct } from './shared';
 

@@ -1,9 +1,17 @@
 import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
-import { type RaceMode, type RaceResult, type UpdateReport, updateChampion } from '@rvft/pipeline';
+import {
+  type ClassWeightsChoice,
+  classWeightsFor,
+  type Objective,
+  type RaceMode,
+  type RaceResult,
+  type UpdateReport,
+  updateChampion,
+} from '@rvft/pipeline';
 import { STRATEGY_DEFAULTS } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
-import { type ClassWeightsChoice, classWeightsFor, describeRun, type Objective } from '../runs';
+import { describeRun } from '../runs';
 import { checkRows, type SplitOptions } from './prepare';
 import { openChampionData, pct } from './shared';
 
