@@ -17,7 +17,7 @@ import {
 } from './commands/registry';
 import { trainCommand } from './commands/train';
 import { updateCommand } from './commands/update';
-import { ExitCode, isInputError } from './errors';
+import { ExitCode, exitCodeFor, isUserFacing } from './errors';
 import { strategyHelp } from './runs';
 
 const positiveInt = (name: string) => (v: string) => {
@@ -341,9 +341,9 @@ try {
       e.code === 'commander.help'
         ? ExitCode.Ok
         : ExitCode.InvalidInput;
-  } else if (isInputError(e)) {
-    console.error(`rvft: ${e.message}`);
-    process.exitCode = ExitCode.InvalidInput;
+  } else if (isUserFacing(e)) {
+    console.error(`rvft: ${(e as Error).message}`);
+    process.exitCode = exitCodeFor(e);
   } else {
     console.error(
       `rvft: ${e instanceof Error ? (program.opts()['debug'] ? e.stack : e.message) : String(e)}`,

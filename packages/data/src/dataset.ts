@@ -1,8 +1,14 @@
+import { type ErrorCode, RvftError, type RvftErrorOptions } from '@rvft/errors';
 import { Rng, type Seed } from './rng';
 
-export class DatasetError extends Error {
-  constructor(message: string) {
-    super(message);
+/** Malformed data or a dataset call that cannot be honoured (`RVFT_ERR_DATA_PARSE` by default). */
+export class DatasetError extends RvftError {
+  constructor(
+    message: string,
+    code: ErrorCode = 'RVFT_ERR_DATA_PARSE',
+    options?: RvftErrorOptions,
+  ) {
+    super(code, message, options);
     this.name = 'DatasetError';
   }
 }

@@ -1,3 +1,4 @@
+import { RvftError } from '@rvft/errors';
 import { STRATEGIES_BY_COST } from './cost-model';
 import { parseOrThrow } from './errors';
 import {
@@ -128,7 +129,8 @@ export class DecisionEngine {
       const fb = fallbackRecommendation(ctx);
       const pick = isOut(fb.strategy) ? STRATEGIES_BY_COST.find((s) => !isOut(s)) : fb.strategy;
       if (pick === undefined) {
-        throw new Error(
+        throw new RvftError(
+          'RVFT_ERR_NO_STRATEGY',
           `every strategy is ruled out by the constraints: ${ruledOut
             .map((r) => `${r.strategy} (${r.reason})`)
             .join('; ')}`,

@@ -1,3 +1,4 @@
+import { RvftError } from '@rvft/errors';
 import type { z } from 'zod';
 
 export interface FieldIssue {
@@ -7,11 +8,15 @@ export interface FieldIssue {
 }
 
 /** Thrown for invalid input; lists every bad field at once, never just the first. */
-export class SignalValidationError extends Error {
+export class SignalValidationError extends RvftError {
   readonly issues: readonly FieldIssue[];
 
   constructor(issues: FieldIssue[], what = 'signals') {
-    super(`invalid ${what}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    super(
+      'RVFT_ERR_INVALID_SIGNALS',
+      `invalid ${what}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+      { details: { issues } },
+    );
     this.name = 'SignalValidationError';
     this.issues = issues;
   }

@@ -1,3 +1,4 @@
+import { RvftError } from '@rvft/errors';
 /** Which model's evidence an invalid gate input came from. */
 export type GateSide = 'champion' | 'challenger';
 
@@ -16,11 +17,10 @@ export type GateSide = 'champion' | 'challenger';
  *   evaluationGate({ newTaskAccuracy: 5 }, { newTaskAccuracy: 0.9 });
  * } catch (e) {
  *   if (e instanceof GateInputError) [e.code, e.side, e.field, e.value];
- *   // → ['GATE_INVALID_INPUT', 'challenger', 'newTaskAccuracy', 5]
+ *   // → ['RVFT_ERR_GATE_INPUT', 'challenger', 'newTaskAccuracy', 5]
  * }
  */
-export class GateInputError extends RangeError {
-  readonly code = 'GATE_INVALID_INPUT' as const;
+export class GateInputError extends RvftError {
   override readonly name = 'GateInputError';
 
   constructor(
@@ -33,7 +33,9 @@ export class GateInputError extends RangeError {
     /** Why it is refused, e.g. "is not an accuracy in [0, 1]". */
     reason: string,
   ) {
-    super(`${side}.${field}: ${reason}, got ${describe(value)}`);
+    super('RVFT_ERR_GATE_INPUT', `${side}.${field}: ${reason}, got ${describe(value)}`, {
+      details: { side, field },
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { RvftError } from '@rvft/errors';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_GATE_POLICY,
@@ -536,7 +537,7 @@ describe('GateInputError: statisticalGate', () => {
           ? statisticalGate({ newCorrect: bad }, { newCorrect: ok() })
           : statisticalGate({ newCorrect: ok() }, { newCorrect: bad }),
       );
-      expect(e.code).toBe('GATE_INVALID_INPUT');
+      expect(e.code).toBe('RVFT_ERR_GATE_INPUT');
       expect(e.side).toBe(side);
       expect(e.field).toBe('newCorrect[2]');
       expect(e.value).toBe(value);
@@ -603,10 +604,10 @@ describe('GateInputError: statisticalGate', () => {
     expect([differ.side, differ.field, differ.value]).toEqual(['challenger', 'labels[2]', 3]);
   });
 
-  it('is a RangeError, so existing handlers still catch it', () => {
+  it('is an RvftError with the input category, so the CLI exits 2 and a service answers 400', () => {
     const e = gateInputError(() => statisticalGate({ newCorrect: [] }, { newCorrect: [] }));
-    expect(e).toBeInstanceOf(RangeError);
-    expect(e.name).toBe('GateInputError');
+    expect(e).toBeInstanceOf(RvftError);
+    expect([e.name, e.exitCode, e.httpStatus]).toEqual(['GateInputError', 2, 400]);
   });
 });
 
@@ -616,7 +617,7 @@ describe('GateInputError: evaluationGate', () => {
   it('a challenger accuracy of 5 or Infinity is refused, not passed', () => {
     for (const value of [5, Number.POSITIVE_INFINITY]) {
       const e = gateInputError(() => evaluationGate({ newTaskAccuracy: value }, champion));
-      expect(e.code).toBe('GATE_INVALID_INPUT');
+      expect(e.code).toBe('RVFT_ERR_GATE_INPUT');
       expect([e.side, e.field, e.value]).toEqual(['challenger', 'newTaskAccuracy', value]);
       expect(e.message).toBe(
         `challenger.newTaskAccuracy: is not an accuracy in [0, 1], got ${value}`,

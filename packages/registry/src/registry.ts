@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { type ErrorCode, RvftError, type RvftErrorOptions } from '@rvft/errors';
 import { evaluationGate, type GateResult, type GateThresholds } from '@rvft/metrics';
 import {
   describeBackend,
@@ -29,9 +30,17 @@ import {
   Who,
 } from './schema';
 
-export class RegistryError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * A registry call that cannot be honoured. The code says why: not found, conflict (moved
+ * champion, aliased version), corrupt files, unsafe paths; bad names are invalid arguments.
+ */
+export class RegistryError extends RvftError {
+  constructor(
+    message: string,
+    code: ErrorCode = 'RVFT_ERR_INVALID_ARGUMENT',
+    options?: RvftErrorOptions,
+  ) {
+    super(code, message, options);
     this.name = 'RegistryError';
   }
 }
