@@ -1,3 +1,4 @@
+import { checkOneOf, RvftError } from '@rvft/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import { installWasmSpeedups } from './speedups';
 
@@ -34,14 +35,15 @@ async function load(name: BackendName): Promise<void> {
       await import('@tensorflow/tfjs-backend-cpu');
       break;
   }
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
+  if (!(await tf.setBackend(name))) {
+    throw new RvftError('RVFT_ERR_INTERNAL', `tf.setBackend('${name}') returned false`);
+  }
   await tf.ready();
 }
 
 function parseForced(value: string | undefined): BackendName | undefined {
   if (value === undefined || value === '') return undefined;
-  if ((ORDER as readonly string[]).includes(value)) return value as BackendName;
-  throw new Error(`RVFT_BACKEND: unknown backend '${value}' (expected one of ${ORDER.join(', ')})`);
+  return checkOneOf('useBestBackend', 'RVFT_BACKEND', value, ORDER);
 }
 
 /**
@@ -82,11 +84,20 @@ export async function useBestBackend(
       return info;
     } catch (e) {
       const error = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-      if (forced) throw new Error(`RVFT_BACKEND=${name}: the backend failed to load: ${error}`);
+      // the user asked for this backend: a setting to fix, not a bug
+      if (forced) {
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          `RVFT_BACKEND=${name}: the backend failed to load: ${error}`,
+          { cause: e },
+        );
+      }
       skipped.push({ name, error });
     }
   }
-  throw new Error(
+  // wasm and cpu ship inside their npm packages: failing both is a broken install
+  throw new RvftError(
+    'RVFT_ERR_INTERNAL',
     `no TensorFlow.js backend could be loaded: ${skipped.map((s) => `${s.name} (${s.error})`).join('; ')}`,
   );
 }

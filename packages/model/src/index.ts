@@ -18,6 +18,13 @@ export {
   saveModel,
   WEIGHTS_BIN,
 } from './io';
+export {
+  MAX_CLASSES,
+  MAX_LAYERS,
+  MAX_MODEL_JSON_BYTES,
+  MAX_PARAMETERS,
+  MAX_WEIGHT_FILES,
+} from './limits';
 export { createMlp, type MlpOptions } from './mlp';
 export {
   type Features,
@@ -35,3 +42,4 @@ export {
   scalerFromStatistics,
 } from './scaler';
 export { installWasmSpeedups } from './speedups';
+export { SUPPORTED_LAYERS } from './topology';

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { RvftError, showValue } from '@rvft/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type FrozenBatchNorm, TrunkHeadModel } from './model';
+import { MAX_CLASSES, MAX_MODEL_JSON_BYTES, MAX_PARAMETERS, MAX_WEIGHT_FILES } from './limits';
+import { FrozenBatchNorm, TrunkHeadModel } from './model';
+import { type OpenedFile, openInside, readExactly, safeSegments } from './safe-fs';
+import { type InputScalerInit, toFloat32Scaler } from './scaler';
+import { planTopology, SpecChecker, type TopologyPlan } from './topology';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -46,13 +51,216 @@ function joinBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
   return out;
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, string: 0 };
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** One group of a checked weights manifest: its files (as safe segments) and its bytes. */
+interface CheckedGroup {
+  field: string;
+  paths: { rel: string; segments: string[] }[];
+  bytes: number;
+}
+
+/**
+ * Checks a `weightsManifest` against the topology's plan — every path safe, every spec a
+ * weight of the topology with its exact shape, none missing — and works out how many bytes
+ * each group of files must hold. Reads nothing.
+ */
+function checkManifest(
+  manifest: unknown,
+  plan: TopologyPlan,
+  file: string,
+): { groups: CheckedGroup[]; specs: tf.io.WeightsManifestEntry[]; bytes: number } {
+  const corrupt = (field: string, problem: string) =>
+    new RvftError('RVFT_ERR_MODEL_CORRUPT', `${file}: ${field} ${problem}`, {
+      details: { file, field },
+    });
+  if (!Array.isArray(manifest)) throw corrupt('weightsManifest', 'must be an array');
+  const checker = new SpecChecker(plan, file);
+  const groups: CheckedGroup[] = [];
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  let files = 0;
+  let bytes = 0;
+  manifest.forEach((group: unknown, g) => {
+    const field = `weightsManifest[${g}]`;
+    if (!isPlainObject(group)) throw corrupt(field, 'must be an object { paths, weights }');
+    const { paths, weights } = group;
+    if (!Array.isArray(paths)) throw corrupt(`${field}.paths`, 'must be an array of paths');
+    if (!Array.isArray(weights)) throw corrupt(`${field}.weights`, 'must be an array of specs');
+    files += paths.length;
+    if (files > MAX_WEIGHT_FILES) {
+      throw new RvftError(
+        'RVFT_ERR_DATA_TOO_LARGE',
+        `${file}: weightsManifest lists more than ${MAX_WEIGHT_FILES} weight files (MAX_WEIGHT_FILES)`,
+        { details: { file, field: 'weightsManifest' } },
+      );
+    }
+    const checked: CheckedGroup = {
+      field,
+      paths: paths.map((rel: unknown, i) => ({
+        rel: rel as string,
+        segments: safeSegments(rel, file, `${field}.paths[${i}]`),
+      })),
+      bytes: 0,
+    };
+    weights.forEach((spec: unknown, i) => {
+      const r = checker.check(spec, `${field}.weights[${i}]`);
+      specs.push(r.spec);
+      checked.bytes += r.bytes;
+    });
+    if (checked.bytes > 0 && paths.length === 0) {
+      throw corrupt(
+        `${field}.paths`,
+        `is empty, but the group's weights need ${checked.bytes} bytes`,
+      );
+    }
+    bytes += checked.bytes;
+    groups.push(checked);
+  });
+  checker.finish('weightsManifest');
+  return { groups, specs, bytes };
+}
+
+async function readModelJson(dir: string, file: string): Promise<Record<string, unknown>> {
+  const opened = await openInside(
+    dir,
+    [MODEL_JSON],
+    file,
+    MODEL_JSON,
+    () =>
+      new RvftError(
+        'RVFT_ERR_NOT_FOUND',
+        `fileSystemIO: no model at '${dir}' (${MODEL_JSON} not found)`,
+        {
+          details: { file },
+        },
+      ),
+  );
+  let text: string;
+  try {
+    if (opened.size > MAX_MODEL_JSON_BYTES) {
+      throw new RvftError(
+        'RVFT_ERR_DATA_TOO_LARGE',
+        `${file}: ${opened.size} bytes, over the ${MAX_MODEL_JSON_BYTES}-byte limit on a model.json (MAX_MODEL_JSON_BYTES); nothing was read`,
+        { details: { file, bytes: opened.size } },
+      );
+    }
+    const bytes = new Uint8Array(opened.size);
+    await readExactly(opened, bytes, 0, opened.size, file);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (e) {
+      throw new RvftError('RVFT_ERR_MODEL_CORRUPT', `${file}: not valid UTF-8`, {
+        details: { file },
+        cause: e,
+      });
+    }
+  } finally {
+    await opened.handle.close();
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_CORRUPT',
+      `${file}: not valid JSON (${(e as Error).message})`,
+      { details: { file }, cause: e },
+    );
+  }
+  if (
+    !isPlainObject(json) ||
+    json['modelTopology'] == null ||
+    !Array.isArray(json['weightsManifest'])
+  ) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_CORRUPT',
+      `${file}: lacks modelTopology or weightsManifest (not a tfjs layers model)`,
+      { details: { file } },
+    );
+  }
+  if (json['format'] != null && json['format'] !== 'layers-model') {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `${file}: format is ${showValue(json['format'])}; rvft loads tfjs 'layers-model' artifacts`,
+      { details: { file, field: 'format' } },
+    );
+  }
+  return json;
+}
+
+/**
+ * Reads the weight files of a checked manifest. Every file is opened (inside `dir`, regular,
+ * no symlink) and measured first; a group whose files do not add up to exactly the bytes its
+ * specs need is refused before anything is read or allocated. Then one buffer of the
+ * expected size is filled.
+ */
+async function readWeights(
+  dir: string,
+  file: string,
+  groups: readonly CheckedGroup[],
+  total: number,
+): Promise<Uint8Array> {
+  const opened: OpenedFile[] = [];
+  try {
+    for (const group of groups) {
+      let size = 0;
+      const names: string[] = [];
+      for (const [i, p] of group.paths.entries()) {
+        const field = `${group.field}.paths[${i}]`;
+        const o = await openInside(
+          dir,
+          p.segments,
+          file,
+          field,
+          () =>
+            new RvftError(
+              'RVFT_ERR_MODEL_CORRUPT',
+              `${file}: ${field}: weights file ${join(dir, ...p.segments)} is missing`,
+              { details: { file, field } },
+            ),
+        );
+        opened.push(o);
+        size += o.size;
+        names.push(p.rel);
+      }
+      if (size !== group.bytes) {
+        throw new RvftError(
+          'RVFT_ERR_MODEL_CORRUPT',
+          `${file}: ${group.field}: ${names.join(' + ')} ${names.length === 1 ? 'is' : 'are'} ${size} bytes, the manifest's weight specs need ${group.bytes} (truncated, padded or corrupted); nothing was read`,
+          { details: { file, field: group.field, bytes: size, expected: group.bytes } },
+        );
+      }
+    }
+    const data = new Uint8Array(total);
+    let at = 0;
+    for (const o of opened) {
+      await readExactly(o, data, at, o.size, file);
+      at += o.size;
+    }
+    return data;
+  } finally {
+    await Promise.all(opened.map((o) => o.handle.close()));
+  }
+}
 
 /**
  * A tfjs IOHandler for a directory on disk: `model.json` + `weights.bin`, the standard
  * artifacts layout (tfjs's own `file://` handler lives in tfjs-node, which cannot be
  * installed here). Saving is atomic: files go to a temporary sibling directory, are fsynced,
  * and the directory is renamed into place, so a crash never leaves a half-written model.
+ *
+ * Loading treats the directory as untrusted input, and checks everything before tfjs builds a
+ * layer or a weight file is read: `model.json` is a regular file of at most
+ * MAX_MODEL_JSON_BYTES; the topology is a Sequential model of the layers rvft loads (Dense,
+ * BatchNormalization, ReLU, Dropout, Activation; Sequential models nested) with at most
+ * MAX_PARAMETERS weight values and MAX_CLASSES outputs; each manifest spec names one of the
+ * topology's weights with its exact shape (float32); each weight path is relative, without
+ * `..`, and leads — through no symlink — to a regular file inside the directory; and the files
+ * add up to exactly the bytes the specs need. The directory `dir` itself is the caller's: it
+ * may be a symlink. Errors are RvftErrors naming the file and field (RVFT_ERR_PATH_UNSAFE,
+ * RVFT_ERR_MODEL_CORRUPT, RVFT_ERR_MODEL_INCOMPATIBLE, RVFT_ERR_DATA_TOO_LARGE,
+ * RVFT_ERR_NOT_FOUND).
  *
  * @example
  * await someLayersModel.save(fileSystemIO('out/model'));
@@ -67,15 +275,20 @@ export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): F
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
-        throw new Error('fileSystemIO: binary model topologies are not supported');
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          'fileSystemIO: binary model topologies are not supported',
+        );
       }
       const exists = await stat(dir).then(
         () => true,
         () => false,
       );
       if (exists && !opts.overwrite) {
-        throw new Error(
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
           `fileSystemIO: '${dir}' already exists (pass { overwrite: true } to replace it)`,
+          { details: { dir } },
         );
       }
       const weights = artifacts.weightData ? joinBuffers(artifacts.weightData) : new Uint8Array(0);
@@ -118,50 +331,27 @@ export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): F
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      const jsonPath = join(dir, MODEL_JSON);
-      let modelJson: tf.io.ModelJSON;
-      try {
-        modelJson = JSON.parse(await readFile(jsonPath, 'utf8'));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new Error(
-          code === 'ENOENT'
-            ? `fileSystemIO: no model at '${dir}' (${MODEL_JSON} not found)`
-            : `fileSystemIO: ${jsonPath} is not valid JSON (${(e as Error).message})`,
-        );
+      const file = join(dir, MODEL_JSON);
+      const json = await readModelJson(dir, file);
+      // everything is checked from the JSON before a weight file is opened
+      const plan = planTopology(json['modelTopology'], file);
+      const manifest = checkManifest(json['weightsManifest'], plan, file);
+      const data = await readWeights(dir, file, manifest.groups, manifest.bytes);
+      const artifacts: tf.io.ModelArtifacts = {
+        modelTopology: json['modelTopology'] as object,
+        weightSpecs: manifest.specs,
+        weightData: data.buffer as ArrayBuffer,
+      };
+      for (const key of [
+        'format',
+        'generatedBy',
+        'convertedBy',
+        'trainingConfig',
+        'userDefinedMetadata',
+      ] as const) {
+        if (json[key] != null) (artifacts as Record<string, unknown>)[key] = json[key];
       }
-      if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
-        throw new Error(`fileSystemIO: ${jsonPath} lacks modelTopology or weightsManifest`);
-      }
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs = manifest.flatMap((g) => g.weights);
-        const buffers: Uint8Array[] = [];
-        for (const group of manifest) {
-          for (const p of group.paths) {
-            const file = join(dir, p);
-            buffers.push(
-              await readFile(file).catch(() => {
-                throw new Error(`fileSystemIO: weights file ${file} is missing`);
-              }),
-            );
-          }
-        }
-        const data = joinBuffers(
-          buffers.map(
-            (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
-          ),
-        );
-        const expected = specs.reduce(
-          (s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (BYTES[w.dtype] ?? 4),
-          0,
-        );
-        if (data.byteLength !== expected) {
-          throw new Error(
-            `fileSystemIO: weights in ${dir} are ${data.byteLength} bytes, the manifest needs ${expected} (truncated or corrupted)`,
-          );
-        }
-        return [specs, data.buffer as ArrayBuffer];
-      });
+      return artifacts;
     },
   };
 }
@@ -193,49 +383,208 @@ async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts>
   return artifacts as tf.io.ModelArtifacts;
 }
 
-/** Reads the rvft metadata of a saved model, refusing formats newer than this library. */
+/**
+ * Reads and checks the rvft metadata of a saved model (`userDefinedMetadata.rvft`), before
+ * anything is built from it. `where` names the model.json (or 'clone') in messages.
+ *
+ * - no rvft metadata, or a format newer than RVFT_FORMAT_VERSION: RVFT_ERR_MODEL_INCOMPATIBLE;
+ * - a field of the wrong type or range (format version, input/embedding/output widths,
+ *   trunkFrozen, frozenBatchNorm, architecture, backend, savedAt) or a bad input scaler (a
+ *   length other than `inputDim`, a non-finite value, a scale <= 0, a scaler in format 1 or
+ *   none in format 2): RVFT_ERR_MODEL_CORRUPT naming the field, e.g.
+ *   `…/model.json: userDefinedMetadata.rvft.inputScaler: scale[1] is 0; …`;
+ * - more outputs than MAX_CLASSES: RVFT_ERR_DATA_TOO_LARGE.
+ *
+ * The returned metadata's scaler holds float32 values.
+ */
 export function readMetadata(artifacts: tf.io.ModelArtifacts, where: string): RvftMetadata {
-  const meta = (artifacts.userDefinedMetadata as { rvft?: RvftMetadata } | undefined)?.rvft;
-  if (!meta) throw new Error(`${where}: not an rvft model (no rvft metadata in ${MODEL_JSON})`);
-  if (meta.formatVersion > RVFT_FORMAT_VERSION) {
-    throw new Error(
-      `${where}: saved with rvft model format ${meta.formatVersion}; this @rvft/model reads up to ${RVFT_FORMAT_VERSION} — upgrade @rvft/model`,
+  const udm = artifacts.userDefinedMetadata as Record<string, unknown> | undefined;
+  const meta = isPlainObject(udm) ? udm['rvft'] : undefined;
+  if (!isPlainObject(meta)) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `${where}: not an rvft model (no rvft metadata in ${MODEL_JSON})`,
+      { details: { file: where, field: 'userDefinedMetadata.rvft' } },
     );
   }
+  const prefix = 'userDefinedMetadata.rvft';
+  const corrupt = (key: string, problem: string) =>
+    new RvftError('RVFT_ERR_MODEL_CORRUPT', `${where}: ${prefix}.${key} ${problem}`, {
+      details: { file: where, field: `${prefix}.${key}` },
+    });
+  const int = (key: string, max: number, cap: string): number => {
+    const v = meta[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw corrupt(key, `must be an integer >= 1, got ${showValue(v)}`);
+    }
+    if (v > max) {
+      throw new RvftError(
+        'RVFT_ERR_DATA_TOO_LARGE',
+        `${where}: ${prefix}.${key} is ${v}, over ${cap} (${max})`,
+        { details: { file: where, field: `${prefix}.${key}` } },
+      );
+    }
+    return v;
+  };
+  const formatVersion = meta['formatVersion'];
+  if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion) || formatVersion < 1) {
+    throw corrupt('formatVersion', `must be an integer >= 1, got ${showValue(formatVersion)}`);
+  }
+  if (formatVersion > RVFT_FORMAT_VERSION) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `${where}: saved with rvft model format ${formatVersion}; this @rvft/model reads up to ${RVFT_FORMAT_VERSION} — upgrade @rvft/model`,
+      { details: { file: where, field: `${prefix}.formatVersion` } },
+    );
+  }
+  const inputDim = int('inputDim', MAX_PARAMETERS, 'MAX_PARAMETERS');
+  const embeddingDim = int('embeddingDim', MAX_PARAMETERS, 'MAX_PARAMETERS');
+  const outputDim = int('outputDim', MAX_CLASSES, 'MAX_CLASSES');
+  if (typeof meta['trunkFrozen'] !== 'boolean') {
+    throw corrupt('trunkFrozen', `must be true or false, got ${showValue(meta['trunkFrozen'])}`);
+  }
+  const modes = Object.values(FrozenBatchNorm) as string[];
+  if (!modes.includes(meta['frozenBatchNorm'] as string)) {
+    throw corrupt(
+      'frozenBatchNorm',
+      `must be one of ${modes.map((m) => `'${m}'`).join(', ')}, got ${showValue(meta['frozenBatchNorm'])}`,
+    );
+  }
+  if (!isPlainObject(meta['architecture'])) throw corrupt('architecture', 'must be an object');
+  for (const key of ['backend', 'savedAt']) {
+    if (typeof meta[key] !== 'string') {
+      throw corrupt(key, `must be a string, got ${showValue(meta[key])}`);
+    }
+  }
+  const scaler = meta['inputScaler'];
   // format 2 exists to carry a scaler; one without it lost it (hand edit, corruption), and
-  // loading it would predict on unscaled inputs without a word
-  if (meta.formatVersion === SCALER_FORMAT_VERSION && meta.inputScaler == null) {
-    throw new Error(
+  // loading it would predict on unscaled inputs without a word. A format-1 file with one is
+  // just as wrong: a format-1 reader would ignore it.
+  if (formatVersion === SCALER_FORMAT_VERSION && scaler == null) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_CORRUPT',
       `${where}: rvft model format ${SCALER_FORMAT_VERSION} must carry an inputScaler, and this ${MODEL_JSON} has none`,
+      { details: { file: where, field: `${prefix}.inputScaler` } },
     );
   }
-  return meta;
+  if (formatVersion < SCALER_FORMAT_VERSION && scaler != null) {
+    throw corrupt(
+      'inputScaler',
+      `is present in a format-${formatVersion} model; a scaler is written only in format ${SCALER_FORMAT_VERSION}`,
+    );
+  }
+  const checked =
+    scaler == null
+      ? undefined
+      : toFloat32Scaler(
+          scaler as InputScalerInit,
+          inputDim,
+          `${where}: ${prefix}.inputScaler`,
+          'RVFT_ERR_MODEL_CORRUPT',
+        );
+  return {
+    formatVersion,
+    inputDim,
+    embeddingDim,
+    outputDim,
+    trunkFrozen: meta['trunkFrozen'] as boolean,
+    frozenBatchNorm: meta['frozenBatchNorm'] as FrozenBatchNorm,
+    architecture: meta['architecture'] as Record<string, unknown>,
+    backend: meta['backend'] as string,
+    savedAt: meta['savedAt'] as string,
+    ...(checked
+      ? { inputScaler: { mean: Array.from(checked.mean), scale: Array.from(checked.scale) } }
+      : {}),
+  };
 }
 
+/**
+ * Builds a model from artifacts (read by fileSystemIO, or made by toArtifacts for a clone)
+ * after checking metadata, topology and weight specs against each other. tfjs builds nothing
+ * until every check has passed.
+ */
 async function fromArtifacts(
   artifacts: tf.io.ModelArtifacts,
   where: string,
 ): Promise<TrunkHeadModel> {
   const meta = readMetadata(artifacts, where);
-  const outer = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
-  const [trunk, head] = outer.layers as unknown as tfl.LayersModel[];
+  const plan = planTopology(artifacts.modelTopology, where);
+  const corrupt = (field: string, problem: string) =>
+    new RvftError('RVFT_ERR_MODEL_CORRUPT', `${where}: ${field} ${problem}`, {
+      details: { file: where, field },
+    });
+  const [trunk, head] = plan.top;
+  if (
+    plan.top.length !== 2 ||
+    trunk?.className !== 'Sequential' ||
+    head?.className !== 'Sequential'
+  ) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `${where}: modelTopology must be a Sequential of [trunk, head] Sequential models (got ${plan.top.map((t) => t.className).join(', ')})`,
+      { details: { file: where, field: 'modelTopology' } },
+    );
+  }
+  const widths: [string, number, number][] = [
+    ['inputDim', meta.inputDim, plan.inputDim],
+    ['embeddingDim', meta.embeddingDim, trunk.outWidth],
+    ['outputDim', meta.outputDim, head.outWidth],
+  ];
+  for (const [key, said, built] of widths) {
+    if (said !== built) {
+      throw corrupt(
+        `userDefinedMetadata.rvft.${key}`,
+        `is ${said}, but the topology gives ${built}`,
+      );
+    }
+  }
+  // the specs (from the manifest, or from toArtifacts) against the topology, and the data's size
+  const checker = new SpecChecker(plan, where);
+  let bytes = 0;
+  const specs = Array.isArray(artifacts.weightSpecs) ? artifacts.weightSpecs : [];
+  specs.forEach((spec, i) => {
+    bytes += checker.check(spec, `weightSpecs[${i}]`).bytes;
+  });
+  checker.finish('weightSpecs');
+  const data = artifacts.weightData ? joinBuffers(artifacts.weightData) : new Uint8Array(0);
+  if (data.byteLength !== bytes) {
+    throw corrupt('weightData', `is ${data.byteLength} bytes, the weight specs need ${bytes}`);
+  }
+  let outer: tfl.LayersModel;
+  try {
+    outer = await tfl.loadLayersModel(
+      // rvft trains with its own loop: a saved training config (optimizer, loss) is not loaded
+      tf.io.fromMemory({
+        modelTopology: artifacts.modelTopology as object,
+        weightSpecs: specs,
+        weightData: data.buffer as ArrayBuffer,
+      }),
+    );
+  } catch (e) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_CORRUPT',
+      `${where}: tfjs could not build the model (${(e as Error).message})`,
+      { details: { file: where }, cause: e },
+    );
+  }
+  const [trunkModel, headModel] = outer.layers as unknown as tfl.LayersModel[];
   if (
     outer.layers.length !== 2 ||
-    !(trunk instanceof tfl.LayersModel) ||
-    !(head instanceof tfl.LayersModel)
+    !(trunkModel instanceof tfl.LayersModel) ||
+    !(headModel instanceof tfl.LayersModel)
   ) {
-    throw new Error(`${where}: expected a Sequential of [trunk, head] models`);
+    outer.dispose();
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `${where}: expected a Sequential of [trunk, head] models`,
+      { details: { file: where } },
+    );
   }
-  let model: TrunkHeadModel;
-  try {
-    model = TrunkHeadModel.adopt(trunk, head, {
-      frozenBatchNorm: meta.frozenBatchNorm,
-      architecture: meta.architecture,
-      inputScaler: meta.inputScaler ?? null,
-    });
-  } catch (e) {
-    throw new Error(`${where}: bad inputScaler in ${MODEL_JSON} (${(e as Error).message})`);
-  }
+  const model = TrunkHeadModel.adopt(trunkModel, headModel, {
+    frozenBatchNorm: meta.frozenBatchNorm,
+    architecture: meta.architecture,
+    inputScaler: meta.inputScaler ?? null,
+  });
   if (meta.trunkFrozen) model.freezeTrunk();
   return model;
 }
@@ -255,7 +604,7 @@ export async function saveModel(
 
 /** Loads a model saved by `saveModel`: weights bit-identical, trunk/head split restored. */
 export async function loadModel(dir: string): Promise<TrunkHeadModel> {
-  return fromArtifacts(await fileSystemIO(dir).load(), dir);
+  return fromArtifacts(await fileSystemIO(dir).load(), join(dir, MODEL_JSON));
 }
 
 /** An independent copy with identical weights and state. */

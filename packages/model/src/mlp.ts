@@ -1,6 +1,8 @@
+import { checkNumber, RvftError } from '@rvft/errors';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { MAX_CLASSES, MAX_PARAMETERS } from './limits';
 import { TrunkHeadModel } from './model';
-import type { InputScalerInit } from './scaler';
+import { type InputScalerInit, toFloat32Scaler } from './scaler';
 
 export interface MlpOptions {
   inputDim: number;
@@ -26,16 +28,33 @@ export interface MlpOptions {
   inputScaler?: InputScalerInit | null;
 }
 
-function checkDim(name: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new RangeError(`createMlp: ${name} must be a whole number >= 1, got ${String(v)}`);
+const checkDim = (name: string, v: unknown): number =>
+  checkNumber('createMlp', name, v, { integer: true, min: 1 });
+
+/** Weight values of the MLP (BatchNorm running statistics included), as MAX_PARAMETERS counts them. */
+function mlpValues(
+  inputDim: number,
+  hidden: readonly number[],
+  outputDim: number,
+  bn: boolean,
+): number {
+  let values = 0;
+  let width = inputDim;
+  for (const h of hidden) {
+    values += width * h + h + (bn ? 4 * h : 0);
+    width = h;
   }
+  return values + width * outputDim + outputDim;
 }
 
 /**
  * The benchmark's MLP: a trunk of Dense → BatchNorm → ReLU (→ Dropout) blocks and a Dense
  * head, Kaiming-normal (fan_out) kernels, zero biases, BatchNorm constants matching PyTorch.
  * The same seed gives the same weights.
+ *
+ * Every option is checked before anything is built (RVFT_ERR_INVALID_ARGUMENT); more than
+ * MAX_CLASSES outputs or MAX_PARAMETERS weight values is refused with RVFT_ERR_DATA_TOO_LARGE,
+ * also before a tensor is allocated.
  *
  * @example
  * const model = createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim: 2, seed: 42 });
@@ -45,21 +64,43 @@ export function createMlp(opts: MlpOptions): TrunkHeadModel {
   checkDim('inputDim', opts.inputDim);
   checkDim('outputDim', opts.outputDim);
   if (!Array.isArray(opts.hiddenDims) || opts.hiddenDims.length === 0) {
-    throw new RangeError('createMlp: hiddenDims must list at least one layer width');
+    throw new RvftError(
+      'RVFT_ERR_INVALID_ARGUMENT',
+      'createMlp: hiddenDims must list at least one layer width',
+    );
   }
   opts.hiddenDims.forEach((h, i) => {
     checkDim(`hiddenDims[${i}]`, h);
   });
-  const dropout = opts.dropout ?? 0;
-  if (!(dropout >= 0 && dropout < 1)) {
-    throw new RangeError(`createMlp: dropout must be in [0, 1), got ${dropout}`);
-  }
-  if (!Number.isInteger(opts.seed)) {
-    throw new RangeError(`createMlp: seed must be an integer, got ${opts.seed}`);
-  }
+  const dropout = checkNumber('createMlp', 'dropout', opts.dropout ?? 0, { min: 0, below: 1 });
+  checkNumber('createMlp', 'seed', opts.seed, { integer: true });
   const batchNorm = opts.batchNorm ?? true;
-  const momentum = opts.batchNormMomentum ?? 0.9;
-  const epsilon = opts.batchNormEpsilon ?? 1e-5;
+  const momentum = checkNumber('createMlp', 'batchNormMomentum', opts.batchNormMomentum ?? 0.9, {
+    min: 0,
+    max: 1,
+  });
+  const epsilon = checkNumber('createMlp', 'batchNormEpsilon', opts.batchNormEpsilon ?? 1e-5, {
+    above: 0,
+  });
+  if (opts.outputDim > MAX_CLASSES) {
+    throw new RvftError(
+      'RVFT_ERR_DATA_TOO_LARGE',
+      `createMlp: outputDim ${opts.outputDim} is over MAX_CLASSES (${MAX_CLASSES}); nothing was allocated`,
+      { details: { outputDim: opts.outputDim, max: MAX_CLASSES } },
+    );
+  }
+  // widths are at most 2^53 each, so a product can lose exactness only far past the cap
+  const values = mlpValues(opts.inputDim, opts.hiddenDims, opts.outputDim, batchNorm);
+  if (values > MAX_PARAMETERS) {
+    throw new RvftError(
+      'RVFT_ERR_DATA_TOO_LARGE',
+      `createMlp: inputDim ${opts.inputDim}, hiddenDims [${opts.hiddenDims.join(', ')}] and outputDim ${opts.outputDim} make ${values} weight values, over MAX_PARAMETERS (${MAX_PARAMETERS}); nothing was allocated`,
+      { details: { values, max: MAX_PARAMETERS } },
+    );
+  }
+  const scaler = opts.inputScaler
+    ? toFloat32Scaler(opts.inputScaler, opts.inputDim, 'createMlp: setInputScaler')
+    : null;
 
   const layers: tfl.layers.Layer[] = [];
   opts.hiddenDims.forEach((units, i) => {
@@ -99,13 +140,7 @@ export function createMlp(opts: MlpOptions): TrunkHeadModel {
     },
   });
   model.reinitialize(opts.seed);
-  if (opts.inputScaler) {
-    try {
-      model.setInputScaler(opts.inputScaler);
-    } catch (e) {
-      model.dispose();
-      throw new Error(`createMlp: ${(e as Error).message}`);
-    }
-  }
+  // checked above, before any layer was built
+  if (scaler) model.setInputScaler(scaler);
   return model;
 }

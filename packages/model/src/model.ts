@@ -1,6 +1,8 @@
+import { checkNumber, checkOneOf, RvftError } from '@rvft/errors';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initialValue, weightSeed } from './init';
+import { MAX_CLASSES, MAX_PARAMETERS } from './limits';
 import { type InputScaler, type InputScalerInit, toFloat32Scaler } from './scaler';
 
 /**
@@ -85,11 +87,40 @@ const isBuffer = (w: tfl.LayerVariable) => /moving_(mean|variance)(_\d+)?$/.test
 function assertSingleDenseHead(head: tfl.LayersModel, what: string): tfl.layers.Layer {
   const last = head.layers.at(-1);
   if (head.layers.length !== 1 || !last || last.getClassName() !== 'Dense') {
-    throw new Error(
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
       `${what}: the head must be a single Dense layer (got ${head.layers.map((l) => l.getClassName()).join(' → ')}); move other layers into the trunk`,
     );
   }
   return last;
+}
+
+/**
+ * Refuses a head of `classes` outputs before it is allocated: more than MAX_CLASSES, or a
+ * model (`rest` = weight values outside the head) over MAX_PARAMETERS.
+ */
+function checkHeadSize(
+  where: string,
+  classes: number,
+  embeddingDim: number,
+  useBias: boolean,
+  rest: number,
+): void {
+  if (classes > MAX_CLASSES) {
+    throw new RvftError(
+      'RVFT_ERR_DATA_TOO_LARGE',
+      `${where}: a head of ${classes} classes is over MAX_CLASSES (${MAX_CLASSES}); nothing was allocated`,
+      { details: { where, classes, max: MAX_CLASSES } },
+    );
+  }
+  const values = rest + classes * embeddingDim + (useBias ? classes : 0);
+  if (values > MAX_PARAMETERS) {
+    throw new RvftError(
+      'RVFT_ERR_DATA_TOO_LARGE',
+      `${where}: a head of ${classes} classes on a ${embeddingDim}-wide embedding takes the model to ${values} weight values, over MAX_PARAMETERS (${MAX_PARAMETERS}); nothing was allocated`,
+      { details: { where, values, max: MAX_PARAMETERS } },
+    );
+  }
 }
 
 // tfjs-layers names new layers from a process-wide counter, so a head built after loading a
@@ -150,10 +181,14 @@ export class TrunkHeadModel {
     const trunkOut = trunk.outputs[0]?.shape;
     const headIn = head.inputs[0]?.shape;
     if (trunk.outputs.length !== 1 || head.inputs.length !== 1 || head.outputs.length !== 1) {
-      throw new Error('TrunkHeadModel: trunk and head must each have one input and one output');
+      throw new RvftError(
+        'RVFT_ERR_MODEL_INCOMPATIBLE',
+        'TrunkHeadModel: trunk and head must each have one input and one output',
+      );
     }
     if (trunkOut?.length !== 2 || headIn?.length !== 2 || trunkOut[1] !== headIn[1]) {
-      throw new Error(
+      throw new RvftError(
+        'RVFT_ERR_MODEL_INCOMPATIBLE',
         `TrunkHeadModel: trunk output shape [${trunkOut}] does not feed head input shape [${headIn}]`,
       );
     }
@@ -238,7 +273,10 @@ export class TrunkHeadModel {
     this.assertAlive();
     if (!this._scalerTensors) return x;
     if (x.rank !== 2 || x.shape[1] !== this.inputDim) {
-      throw new Error(`scaleInputs: expected shape [n, ${this.inputDim}], got [${x.shape}]`);
+      throw new RvftError(
+        'RVFT_ERR_DATA_SCHEMA',
+        `scaleInputs: expected shape [n, ${this.inputDim}], got [${x.shape}]`,
+      );
     }
     return this.applyScaler(x) as tf.Tensor2D;
   }
@@ -319,13 +357,17 @@ export class TrunkHeadModel {
     this.assertAlive();
     if (x instanceof tf.Tensor) {
       if (x.rank !== 2 || x.shape[1] !== this.inputDim) {
-        throw new Error(`features: expected shape [n, ${this.inputDim}], got [${x.shape}]`);
+        throw new RvftError(
+          'RVFT_ERR_DATA_SCHEMA',
+          `features: expected shape [n, ${this.inputDim}], got [${x.shape}]`,
+        );
       }
       return tf.tidy(() => fn(x));
     }
     const buffer = x instanceof Float32Array ? x : x.features;
     if (buffer.length % this.inputDim !== 0) {
-      throw new Error(
+      throw new RvftError(
+        'RVFT_ERR_DATA_SCHEMA',
         `features: length ${buffer.length} is not a multiple of the input dimension ${this.inputDim}`,
       );
     }
@@ -350,12 +392,12 @@ export class TrunkHeadModel {
   freezeTrunk(opts: { batchNorm?: FrozenBatchNorm } = {}): this {
     this.assertAlive();
     if (opts.batchNorm !== undefined) {
-      if (!Object.values(FrozenBatchNorm).includes(opts.batchNorm)) {
-        throw new Error(
-          `freezeTrunk: batchNorm must be one of ${Object.values(FrozenBatchNorm).join(', ')}, got '${opts.batchNorm}'`,
-        );
-      }
-      this._frozenBatchNorm = opts.batchNorm;
+      this._frozenBatchNorm = checkOneOf(
+        'freezeTrunk',
+        'batchNorm',
+        opts.batchNorm,
+        Object.values(FrozenBatchNorm),
+      );
     }
     for (const layer of this._trunk.layers) layer.trainable = false;
     return this;
@@ -389,11 +431,7 @@ export class TrunkHeadModel {
   /** Freezes the trunk except its top `k` blocks (gradual unfreezing, top down). */
   unfreezeTopBlocks(k: number): this {
     const blocks = this.trunkBlocks();
-    if (!Number.isInteger(k) || k < 0 || k > blocks.length) {
-      throw new RangeError(
-        `unfreezeTopBlocks: k must be a whole number in 0…${blocks.length}, got ${k}`,
-      );
-    }
+    checkNumber('unfreezeTopBlocks', 'k', k, { integer: true, min: 0, max: blocks.length });
     blocks.forEach((block, i) => {
       const trainable = i >= blocks.length - k;
       for (const layer of block) layer.trainable = trainable;
@@ -421,20 +459,38 @@ export class TrunkHeadModel {
     return weights.reduce((s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
   }
 
+  /**
+   * Every weight value the model holds, BatchNorm running statistics included: what
+   * MAX_PARAMETERS limits.
+   */
+  private valueCount(): number {
+    return [...this._trunk.weights, ...this._head.weights].reduce(
+      (s, w) => s + (w.shape as number[]).reduce((a, b) => a * b, 1),
+      0,
+    );
+  }
+
   // ---- head expansion and re-initialisation -------------------------------------------
 
   /**
    * Adds `nNew` output classes. The old kernel columns and biases are kept exactly; new
    * columns start at N(0, 0.01²), new biases at 0. The head keeps its trainable state.
+   * Refused with RVFT_ERR_DATA_TOO_LARGE, before anything is allocated, when the head would
+   * pass MAX_CLASSES outputs or the model MAX_PARAMETERS weight values.
    */
   expandHead(nNew: number, opts: { seed?: number } = {}): this {
     this.assertAlive();
-    if (!Number.isInteger(nNew) || nNew < 1) {
-      throw new RangeError(`expandHead: nNew must be a whole number >= 1, got ${nNew}`);
-    }
+    checkNumber('expandHead', 'nNew', nNew, { integer: true, min: 1 });
     const old = assertSingleDenseHead(this._head, 'expandHead');
+    const useBias = old.weights.length > 1;
+    checkHeadSize(
+      'expandHead',
+      this.outputDim + nNew,
+      this.embeddingDim,
+      useBias,
+      this.valueCount() - old.countParams(),
+    );
     const [kernel, bias] = old.getWeights();
-    const useBias = bias !== undefined;
     const trainable = old.trainable;
     const next = denseHead(this.embeddingDim, this.outputDim + nNew, useBias);
     const values = tf.tidy(() => {
@@ -495,25 +551,44 @@ export class TrunkHeadModel {
     if (headKernel && headKernel.shape.at(-1) !== this.outputDim) {
       const old = assertSingleDenseHead(this._head, 'restore');
       const trainable = old.trainable;
-      const next = denseHead(
+      const classes = headKernel.shape.at(-1);
+      checkNumber('restore', "the snapshot's head width", classes, { integer: true, min: 1 });
+      if (headKernel.shape.length !== 2 || headKernel.shape[0] !== this.embeddingDim) {
+        throw new RvftError(
+          'RVFT_ERR_MODEL_INCOMPATIBLE',
+          `restore: the snapshot's head kernel has shape [${headKernel.shape}], the model's embedding is ${this.embeddingDim} wide`,
+        );
+      }
+      checkHeadSize(
+        'restore',
+        classes as number,
         this.embeddingDim,
-        headKernel.shape.at(-1) as number,
         snapshot.head.length > 1,
+        this.valueCount() - old.countParams(),
       );
+      const next = denseHead(this.embeddingDim, classes as number, snapshot.head.length > 1);
       next.layers[0]!.trainable = trainable;
       this.replaceHead(next);
     }
     const assign = (ws: tfl.LayerVariable[], values: readonly WeightValue[], part: string) => {
       if (ws.length !== values.length) {
-        throw new Error(
+        throw new RvftError(
+          'RVFT_ERR_MODEL_INCOMPATIBLE',
           `restore: the snapshot's ${part} has ${values.length} weights, the model ${ws.length}`,
         );
       }
       ws.forEach((w, i) => {
         const v = values[i]!;
         if (v.shape.join() !== w.shape.join()) {
-          throw new Error(
+          throw new RvftError(
+            'RVFT_ERR_MODEL_INCOMPATIBLE',
             `restore: ${part} weight ${i} (${v.name}) has shape [${v.shape}], the model [${w.shape}]`,
+          );
+        }
+        if (v.values?.length !== w.shape.reduce((a: number, b) => a * (b as number), 1)) {
+          throw new RvftError(
+            'RVFT_ERR_INVALID_ARGUMENT',
+            `restore: ${part} weight ${i} (${v.name}) holds ${v.values?.length} values for shape [${v.shape}]`,
           );
         }
       });
@@ -549,7 +624,9 @@ export class TrunkHeadModel {
   }
 
   private assertAlive(): void {
-    if (this.disposed) throw new Error('TrunkHeadModel: used after dispose()');
+    if (this.disposed) {
+      throw new RvftError('RVFT_ERR_INVALID_ARGUMENT', 'TrunkHeadModel: used after dispose()');
+    }
   }
 
   /**

@@ -1,3 +1,5 @@
+import { checkNumber, type ErrorCode, RvftError } from '@rvft/errors';
+
 /**
  * Per-feature standardisation that travels with a model: `(x - mean) / scale`, applied by
  * `TrunkHeadModel` before its trunk, saved in `model.json` with the weights. Plain data.
@@ -37,37 +39,47 @@ const isArrayLike = (v: unknown): v is ArrayLike<number> =>
 /**
  * Validates a scaler for a model of `inputDim` features and returns float32 copies. Checks
  * the float32 values (a finite 1e39 overflows to Infinity, a scale of 1e-50 underflows to 0),
- * naming the offending index and value.
+ * naming the offending index and value. Lengths are checked before anything is allocated.
+ * Throws RvftError with `code`: RVFT_ERR_INVALID_ARGUMENT for a caller's scaler,
+ * RVFT_ERR_MODEL_CORRUPT for one read from a model file.
  * @internal
  */
 export function toFloat32Scaler(
   s: InputScalerInit,
   inputDim: number,
   where: string,
+  code: ErrorCode = 'RVFT_ERR_INVALID_ARGUMENT',
 ): { mean: Float32Array; scale: Float32Array } {
+  const fail = (field: string, message: string) =>
+    new RvftError(code, `${where}: ${message}`, { details: { where, field } });
   if (s == null || typeof s !== 'object' || !isArrayLike(s.mean) || !isArrayLike(s.scale)) {
-    throw new TypeError(`${where}: an input scaler is { mean, scale }, two arrays of numbers`);
+    throw fail('', 'an input scaler is { mean, scale }, two arrays of numbers');
+  }
+  for (const part of ['mean', 'scale'] as const) {
+    if (s[part].length !== inputDim) {
+      throw fail(
+        part,
+        `${part} has ${s[part].length} values, the model has ${inputDim} input features`,
+      );
+    }
   }
   const out = { mean: new Float32Array(inputDim), scale: new Float32Array(inputDim) };
   for (const part of ['mean', 'scale'] as const) {
     const given = s[part];
-    if (given.length !== inputDim) {
-      throw new RangeError(
-        `${where}: ${part} has ${given.length} values, the model has ${inputDim} input features`,
-      );
-    }
     const values = out[part];
     for (let i = 0; i < inputDim; i++) {
       const raw = given[i];
       const v = typeof raw === 'number' ? Math.fround(raw) : Number.NaN;
       if (!Number.isFinite(v)) {
-        throw new RangeError(
-          `${where}: ${part}[${i}] is ${String(raw)}${typeof raw === 'number' && Number.isFinite(raw) ? ' (not finite in float32)' : ''}; every ${part} must be a finite number`,
+        throw fail(
+          `${part}[${i}]`,
+          `${part}[${i}] is ${String(raw)}${typeof raw === 'number' && Number.isFinite(raw) ? ' (not finite in float32)' : ''}; every ${part} must be a finite number`,
         );
       }
       if (part === 'scale' && !(v > 0)) {
-        throw new RangeError(
-          `${where}: scale[${i}] is ${String(raw)}${(raw as number) > 0 ? ' (0 in float32)' : ''}; every scale must be > 0 (use scalerFromStatistics to give constant columns scale 1)`,
+        throw fail(
+          `scale[${i}]`,
+          `scale[${i}] is ${String(raw)}${(raw as number) > 0 ? ' (0 in float32)' : ''}; every scale must be > 0 (use scalerFromStatistics to give constant columns scale 1)`,
         );
       }
       values[i] = v + 0; // -0 → +0: JSON writes -0 as 0, and a saved scaler must read back exact
@@ -101,22 +113,20 @@ export function scalerFromStatistics(
 ): ScalerFit {
   const minScale = opts.minScale ?? 1e-8;
   const relative = opts.relativeMinScale ?? 2 ** -23;
-  if (!(minScale >= 0) || !Number.isFinite(minScale)) {
-    throw new RangeError(
-      `scalerFromStatistics: minScale must be a finite number >= 0, got ${minScale}`,
-    );
-  }
-  if (!(relative >= 0) || !Number.isFinite(relative)) {
-    throw new RangeError(
-      `scalerFromStatistics: relativeMinScale must be a finite number >= 0, got ${relative}`,
-    );
-  }
+  checkNumber('scalerFromStatistics', 'minScale', minScale, { min: 0 });
+  checkNumber('scalerFromStatistics', 'relativeMinScale', relative, { min: 0 });
   if (!isArrayLike(stats?.mean) || !isArrayLike(stats?.std)) {
-    throw new TypeError('scalerFromStatistics: expected { mean, std }, two arrays of numbers');
+    throw new RvftError(
+      'RVFT_ERR_INVALID_ARGUMENT',
+      'scalerFromStatistics: expected { mean, std }, two arrays of numbers',
+    );
   }
   const n = stats.mean.length;
   if (stats.std.length !== n) {
-    throw new RangeError(`scalerFromStatistics: mean has ${n} values, std has ${stats.std.length}`);
+    throw new RvftError(
+      'RVFT_ERR_INVALID_ARGUMENT',
+      `scalerFromStatistics: mean has ${n} values, std has ${stats.std.length}`,
+    );
   }
   const listed = new Set(stats.constant ?? []);
   const mean = new Float32Array(n);
@@ -125,7 +135,8 @@ export function scalerFromStatistics(
   for (let i = 0; i < n; i++) {
     const m = Math.fround(stats.mean[i] as number);
     if (!Number.isFinite(m)) {
-      throw new RangeError(
+      throw new RvftError(
+        'RVFT_ERR_INVALID_ARGUMENT',
         `scalerFromStatistics: mean[${i}] is ${String(stats.mean[i])}; every mean must be a finite number`,
       );
     }

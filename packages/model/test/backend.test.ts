@@ -12,7 +12,7 @@ describe('useBestBackend', () => {
 
   it('RVFT_BACKEND forces a backend; an unknown name is an error', async () => {
     await expect(useBestBackend({ env: { RVFT_BACKEND: 'gpu' } })).rejects.toThrow(
-      /RVFT_BACKEND: unknown backend 'gpu' \(expected one of tensorflow, wasm, cpu\)/,
+      /useBestBackend: RVFT_BACKEND must be one of 'tensorflow', 'wasm', 'cpu', got "gpu"/,
     );
     await expect(useBestBackend({ env: { RVFT_BACKEND: 'tensorflow' } })).rejects.toThrow(
       /RVFT_BACKEND=tensorflow: the backend failed to load/,

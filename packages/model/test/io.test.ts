@@ -21,6 +21,7 @@ import {
   readMetadata,
   saveModel,
 } from '../src/index';
+import { expectRvft } from './helpers';
 
 const root = mkdtempSync(join(tmpdir(), 'rvft-model-'));
 const x = () => tf.randomNormal([16, 20], 0.5, 1, 'float32', 11) as tf.Tensor2D;
@@ -92,10 +93,14 @@ describe('save / load', () => {
     const dir = join(root, 'broken');
     await saveModel(m, dir);
     truncateSync(join(dir, 'weights.bin'), 100);
-    await expect(loadModel(dir)).rejects.toThrow(
-      /weights in .* are 100 bytes, the manifest needs \d+ \(truncated or corrupted\)/,
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_CORRUPT',
+      /model\.json: weightsManifest\[0\]: weights\.bin is 100 bytes, the manifest's weight specs need \d+ \(truncated, padded or corrupted\); nothing was read/,
     );
-    await expect(loadModel(join(root, 'nowhere'))).rejects.toThrow(
+    await expectRvft(
+      () => loadModel(join(root, 'nowhere')),
+      'RVFT_ERR_NOT_FOUND',
       /no model at .*model.json not found/,
     );
 
@@ -104,7 +109,9 @@ describe('save / load', () => {
     const json = JSON.parse(readFileSync(join(newer, 'model.json'), 'utf8'));
     json.userDefinedMetadata.rvft.formatVersion = 99;
     writeFileSync(join(newer, 'model.json'), JSON.stringify(json));
-    await expect(loadModel(newer)).rejects.toThrow(
+    await expectRvft(
+      () => loadModel(newer),
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
       /saved with rvft model format 99; .* upgrade @rvft\/model/,
     );
     m.dispose();
@@ -308,22 +315,28 @@ describe('the input scaler is saved with the model', () => {
     const lost = structuredClone(original);
     delete lost.userDefinedMetadata.rvft.inputScaler;
     writeFileSync(path, JSON.stringify(lost));
-    await expect(loadModel(dir)).rejects.toThrow(
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_CORRUPT',
       /rvft model format 2 must carry an inputScaler, and this model.json has none/,
     );
 
     const zero = structuredClone(original);
     zero.userDefinedMetadata.rvft.inputScaler.scale[1] = 0;
     writeFileSync(path, JSON.stringify(zero));
-    await expect(loadModel(dir)).rejects.toThrow(
-      /bad inputScaler in model.json \(setInputScaler: scale\[1\] is 0; every scale must be > 0/,
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_CORRUPT',
+      /model\.json: userDefinedMetadata\.rvft\.inputScaler: scale\[1\] is 0; every scale must be > 0/,
     );
 
     const short = structuredClone(original);
     short.userDefinedMetadata.rvft.inputScaler.mean = [1];
     writeFileSync(path, JSON.stringify(short));
-    await expect(loadModel(dir)).rejects.toThrow(
-      /mean has 1 values, the model has 2 input features/,
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_CORRUPT',
+      /userDefinedMetadata\.rvft\.inputScaler: mean has 1 values, the model has 2 input features/,
     );
     expect(tf.memory().numTensors).toBe(before);
     m.dispose();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, createMlp, FrozenBatchNorm, TrunkHeadModel } from '../src/index';
+import { expectRvft } from './helpers';
 
 const mlp = (seed = 42, outputDim = 2) =>
   createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim, seed });
@@ -93,9 +94,21 @@ describe('createMlp', () => {
     m.dispose();
   });
 
-  it('validates its options', () => {
-    expect(() => createMlp({ inputDim: 0, hiddenDims: [4], outputDim: 2, seed: 1 })).toThrow(
-      /inputDim/,
+  it('validates its options', async () => {
+    await expectRvft(
+      () => createMlp({ inputDim: 0, hiddenDims: [4], outputDim: 2, seed: 1 }),
+      'RVFT_ERR_INVALID_ARGUMENT',
+      /^createMlp: inputDim must be an integer >= 1, got 0$/,
+    );
+    await expectRvft(
+      () => createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1.5 }),
+      'RVFT_ERR_INVALID_ARGUMENT',
+      /seed must be an integer, got 1.5/,
+    );
+    await expectRvft(
+      () => createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1, batchNormEpsilon: 0 }),
+      'RVFT_ERR_INVALID_ARGUMENT',
+      /batchNormEpsilon must be a finite number > 0, got 0/,
     );
     expect(() => createMlp({ inputDim: 2, hiddenDims: [], outputDim: 2, seed: 1 })).toThrow(
       /hiddenDims/,
@@ -147,7 +160,7 @@ describe('expandHead', () => {
     m.head.layers[0]!.trainable = false;
     m.expandHead(1);
     expect(m.head.layers[0]!.trainable).toBe(false);
-    expect(() => m.expandHead(0)).toThrow(/nNew must be a whole number >= 1/);
+    expect(() => m.expandHead(0)).toThrow(/expandHead: nNew must be an integer >= 1, got 0/);
     m.dispose();
   });
 });
@@ -168,7 +181,7 @@ describe('freezing and blocks', () => {
     expect(m.countParams({ trainableOnly: true })).toBe(8_384 + 130);
     m.unfreezeTopBlocks(2);
     expect(m.countParams({ trainableOnly: true })).toBe(11_458);
-    expect(() => m.unfreezeTopBlocks(3)).toThrow(/0…2/);
+    expect(() => m.unfreezeTopBlocks(3)).toThrow(/k must be an integer >= 0 <= 2, got 3/);
     m.dispose();
   });
 
