@@ -563,7 +563,7 @@ async function fromArtifacts(
   } catch (e) {
     throw new RvftError(
       'RVFT_ERR_MODEL_CORRUPT',
-      `${where}: tfjs could not build the model (${(e as Error).message})`,
+      `${where}: tfjs could not build the model (${String((e as Error).message).split('\n')[0]})`,
       { details: { file: where }, cause: e },
     );
   }

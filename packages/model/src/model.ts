@@ -123,6 +123,39 @@ function checkHeadSize(
   }
 }
 
+/**
+ * Refuses a snapshot part whose weights do not match `shapes` (count, shape) or whose values
+ * do not fill their shape.
+ */
+function checkSnapshotPart(
+  shapes: readonly (readonly number[])[],
+  values: readonly WeightValue[],
+  part: string,
+): void {
+  if (!Array.isArray(values) || values.length !== shapes.length) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      `restore: the snapshot's ${part} has ${values?.length} weights, the model ${shapes.length}`,
+    );
+  }
+  values.forEach((v, i) => {
+    const shape = shapes[i]!;
+    if (!Array.isArray(v?.shape) || v.shape.join() !== shape.join()) {
+      throw new RvftError(
+        'RVFT_ERR_MODEL_INCOMPATIBLE',
+        `restore: ${part} weight ${i} (${v?.name}) has shape [${v?.shape}], the model [${shape}]`,
+      );
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (v.values?.length !== n) {
+      throw new RvftError(
+        'RVFT_ERR_INVALID_ARGUMENT',
+        `restore: ${part} weight ${i} (${v.name}) must hold ${n} values for shape [${shape.join(', ')}], got ${v.values?.length}`,
+      );
+    }
+  });
+}
+
 // tfjs-layers names new layers from a process-wide counter, so a head built after loading a
 // saved model can be auto-named like one of the loaded trunk's layers ("dense_Dense2") — and a
 // model holding two weights of one name saves but never loads again. Replacement heads get a
@@ -547,51 +580,34 @@ export class TrunkHeadModel {
    */
   restore(snapshot: ModelSnapshot): this {
     this.assertAlive();
+    // every check comes before anything changes: a refused snapshot leaves the model as it was,
+    // and a head of absurd width is refused before it is allocated
+    const shapesOf = (model: tfl.LayersModel) =>
+      weightsInOrder(model).map((w) => w.shape as number[]);
+    checkSnapshotPart(shapesOf(this._trunk), snapshot.trunk, 'trunk');
     const headKernel = snapshot.head[0];
+    let next: tfl.Sequential | undefined;
     if (headKernel && headKernel.shape.at(-1) !== this.outputDim) {
       const old = assertSingleDenseHead(this._head, 'restore');
-      const trainable = old.trainable;
       const classes = headKernel.shape.at(-1);
       checkNumber('restore', "the snapshot's head width", classes, { integer: true, min: 1 });
-      if (headKernel.shape.length !== 2 || headKernel.shape[0] !== this.embeddingDim) {
-        throw new RvftError(
-          'RVFT_ERR_MODEL_INCOMPATIBLE',
-          `restore: the snapshot's head kernel has shape [${headKernel.shape}], the model's embedding is ${this.embeddingDim} wide`,
-        );
-      }
+      const useBias = snapshot.head.length > 1;
       checkHeadSize(
         'restore',
         classes as number,
         this.embeddingDim,
-        snapshot.head.length > 1,
+        useBias,
         this.valueCount() - old.countParams(),
       );
-      const next = denseHead(this.embeddingDim, classes as number, snapshot.head.length > 1);
-      next.layers[0]!.trainable = trainable;
-      this.replaceHead(next);
+      const c = classes as number;
+      checkSnapshotPart([[this.embeddingDim, c], ...(useBias ? [[c]] : [])], snapshot.head, 'head');
+      next = denseHead(this.embeddingDim, c, useBias);
+      next.layers[0]!.trainable = old.trainable;
+    } else {
+      checkSnapshotPart(shapesOf(this._head), snapshot.head, 'head');
     }
-    const assign = (ws: tfl.LayerVariable[], values: readonly WeightValue[], part: string) => {
-      if (ws.length !== values.length) {
-        throw new RvftError(
-          'RVFT_ERR_MODEL_INCOMPATIBLE',
-          `restore: the snapshot's ${part} has ${values.length} weights, the model ${ws.length}`,
-        );
-      }
-      ws.forEach((w, i) => {
-        const v = values[i]!;
-        if (v.shape.join() !== w.shape.join()) {
-          throw new RvftError(
-            'RVFT_ERR_MODEL_INCOMPATIBLE',
-            `restore: ${part} weight ${i} (${v.name}) has shape [${v.shape}], the model [${w.shape}]`,
-          );
-        }
-        if (v.values?.length !== w.shape.reduce((a: number, b) => a * (b as number), 1)) {
-          throw new RvftError(
-            'RVFT_ERR_INVALID_ARGUMENT',
-            `restore: ${part} weight ${i} (${v.name}) holds ${v.values?.length} values for shape [${v.shape}]`,
-          );
-        }
-      });
+    if (next) this.replaceHead(next);
+    const write = (ws: tfl.LayerVariable[], values: readonly WeightValue[]) => {
       tf.tidy(() => {
         ws.forEach((w, i) => {
           const v = values[i]!;
@@ -599,8 +615,8 @@ export class TrunkHeadModel {
         });
       });
     };
-    assign(weightsInOrder(this._trunk), snapshot.trunk, 'trunk');
-    assign(weightsInOrder(this._head), snapshot.head, 'head');
+    write(weightsInOrder(this._trunk), snapshot.trunk);
+    write(weightsInOrder(this._head), snapshot.head);
     return this;
   }
 

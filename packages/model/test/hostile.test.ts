@@ -176,6 +176,18 @@ describe('weight paths stay inside the model directory', () => {
     );
   });
 
+  it('trunk and head Sequentials of one name load (a fresh process names both sequential_1)', async () => {
+    // tfjs names models from a per-process counter: a model loaded and expanded in a new
+    // process is saved with trunk and head both "sequential_1". Only layer names must be unique.
+    const dir = await goodModel('same-sequential-names');
+    editJson(dir, (j) => {
+      j.modelTopology.config.layers[1].config.name = j.modelTopology.config.layers[0].config.name;
+    });
+    const m = await loadModel(dir);
+    expect(m.trunk.name).toBe(m.head.name);
+    m.dispose();
+  });
+
   it('a real subdirectory inside the model directory is fine', async () => {
     const dir = await goodModel('subdir');
     mkdirSync(join(dir, 'shards'));
@@ -363,6 +375,43 @@ describe('the topology is checked before tfjs builds a layer', () => {
       editJson(dir, edit);
       await expectRvft(() => loadModel(dir), 'RVFT_ERR_MODEL_INCOMPATIBLE', message);
     }
+  });
+
+  it('too many layers, too deep a nesting, or a setting tfjs refuses are refused with a code', async () => {
+    const dir = await goodModel('layers');
+    const original = readFileSync(join(dir, 'model.json'), 'utf8');
+    editJson(dir, (j) => {
+      const relu = trunkLayers(j)[2]!;
+      for (let i = 0; i < 1100; i++) {
+        trunkLayers(j).push({ ...relu, config: { ...relu.config, name: `relu_${i}` } });
+      }
+    });
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_DATA_TOO_LARGE',
+      /modelTopology\.config\.layers\[0\]\.config\.layers takes the model over 1024 layers \(MAX_LAYERS\)/,
+    );
+    writeFileSync(join(dir, 'model.json'), original);
+    editJson(dir, (j) => {
+      let trunk = j.modelTopology.config.layers[0];
+      for (let i = 0; i < 5; i++) trunk = { class_name: 'Sequential', config: { layers: [trunk] } };
+      j.modelTopology.config.layers[0] = trunk;
+    });
+    await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_INCOMPATIBLE',
+      /nests Sequential models 5 deep; at most 4 are loaded/,
+    );
+    writeFileSync(join(dir, 'model.json'), original);
+    editJson(dir, (j) => {
+      trunkLayers(j)[0]!.config.activation = 'no_such_activation';
+    });
+    const e = await expectRvft(
+      () => loadModel(dir),
+      'RVFT_ERR_MODEL_CORRUPT',
+      /model\.json: tfjs could not build the model \(Unknown activation: noSuchActivation\. This may be due to one of the following reasons:\)$/,
+    );
+    expect((e as Error).cause).toBeInstanceOf(Error);
   });
 
   it('a weight spec whose shape disagrees with the topology is refused', async () => {
@@ -584,6 +633,53 @@ describe('model construction is capped too', () => {
       'RVFT_ERR_INVALID_ARGUMENT',
       /nNew must be an integer/,
     );
+    m.dispose();
+  });
+
+  it('restore refuses a snapshot with an absurd head, or values that do not fill a shape, changing nothing', async () => {
+    const m = createMlp({ inputDim: 4, hiddenDims: [8], outputDim: 2, seed: 1 });
+    const good = m.snapshot();
+    m.reinitialize(2);
+    const before = m.snapshot();
+    const huge = {
+      trunk: good.trunk,
+      head: [
+        { name: 'k', shape: [8, 5_000_001], values: new Float32Array(0) },
+        { name: 'b', shape: [5_000_001], values: new Float32Array(0) },
+      ],
+    };
+    await allocatesNothing(() =>
+      expectRvft(
+        () => m.restore(huge),
+        'RVFT_ERR_DATA_TOO_LARGE',
+        /^restore: a head of 5000001 classes is over MAX_CLASSES/,
+      ),
+    );
+    const short = {
+      trunk: good.trunk.map((w, i) => (i === 1 ? { ...w, values: w.values.subarray(1) } : w)),
+      head: good.head,
+    };
+    await expectRvft(
+      () => m.restore(short),
+      'RVFT_ERR_INVALID_ARGUMENT',
+      /restore: trunk weight 1 \(.*\) must hold 8 values for shape \[8\], got 7/,
+    );
+    const wide = {
+      trunk: good.trunk,
+      head: [
+        { ...good.head[0]!, shape: [8, 3] },
+        { ...good.head[1]!, shape: [3] },
+      ],
+    };
+    await expectRvft(
+      () => m.restore(wide),
+      'RVFT_ERR_INVALID_ARGUMENT',
+      /restore: head weight 0 \(.*\) must hold 24 values for shape \[8, 3\], got 16/,
+    );
+    expect(m.snapshot()).toEqual(before);
+    expect(m.outputDim).toBe(2);
+    m.restore(good);
+    expect(m.snapshot()).toEqual(good);
     m.dispose();
   });
 
