@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_SEED } from '@rvft/data';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
@@ -58,7 +60,7 @@ const program = new Command()
       if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
       return n;
     },
-    42,
+    DEFAULT_SEED,
   )
   .option(
     '--seeds <n>',

@@ -119,7 +119,7 @@ export function decisionRows(result: BenchResult): string[][] {
 }
 
 export function formatDecisionValidation(result: BenchResult): string {
-  return `Decisions checked against outcomes (measured winner: fewest parameter updates within 1 point of the best)\n${table(
+  return `Decisions checked against outcomes (measured winner: fewest parameter updates not significantly worse than the best — exact McNemar on the per-row predictions pooled over seeds, α = 0.05)\n${table(
     DECISION_HEADERS,
     decisionRows(result),
   )}`;

@@ -24,5 +24,4 @@ export {
   rowCount,
   SCENARIOS,
   type ScenarioDecision,
-  strategyRun,
 } from './scenarios';

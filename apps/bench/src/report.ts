@@ -134,8 +134,9 @@ function decisionSection(result: BenchResult): string {
   if (!result.decisionValidation) return '';
   return `<section id="decisions">
 <h2>Decisions checked against outcomes</h2>
-<p class="note">The engine's recommendation from raw data vs the measured winner: of the
-strategies within 1 point of the best accuracy, the one that ran the fewest parameter updates.</p>
+<p class="note">The engine's recommendation from raw data vs the measured winner: the strategy
+that ran the fewest parameter updates among those not significantly worse than the best (exact
+McNemar on the per-row predictions, pooled over seeds, α = 0.05).</p>
 ${htmlTable(DECISION_HEADERS, decisionRows(result), 'decisions')}
 </section>`;
 }

@@ -6,6 +6,8 @@ import {
   newDataScenario,
 } from '@rvft/data';
 import { STRATEGIES_BY_COST, type StrategyId } from '@rvft/decision';
+import { RvftError } from '@rvft/errors';
+import { cheapestNotWorse } from '@rvft/metrics';
 import { createMlp, type ModelSnapshot, type TrunkHeadModel } from '@rvft/model';
 import {
   type DiagnoseOptions,
@@ -15,6 +17,8 @@ import {
   RetrainMode,
   recommend,
   retrain,
+  rowPredictions,
+  strategyRun,
   trainFromScratch,
   type UpdateResult,
 } from '@rvft/strategies';
@@ -33,6 +37,8 @@ export interface Row {
   strategy?: StrategyId;
   /** Parameter updates it ran: trainable parameters × training examples × epochs. */
   compute?: number;
+  /** Per test row, 1 where it was right (strategy rows): what paired comparisons use. */
+  correct?: Uint8Array;
 }
 
 /** What the engine recommended from this scenario's raw data, right after the champion. */
@@ -131,6 +137,7 @@ class ScenarioRunner {
     if (r && rowId !== 'champion' && rowId !== 'source') {
       row.strategy = strategyRun(r, this.nNew);
       row.compute = r.paramsTrained * r.samples * r.epochs;
+      row.correct = rowPredictions(this.model, this.test).correct;
     }
     this.rows.push(row);
     this.ctx.onRow?.(this.id, rowId);
@@ -351,31 +358,55 @@ export function rowCount(id: ScenarioId): number {
 }
 
 /**
- * The strategy a run's computation is, whichever function was called: whole-network training
- * from the champion's weights on old + new data *is* warm combined retraining (the CostModel
- * prices it so), even when it was started as "expand + full fine-tune on the combined data".
- * Everything else is what the function reported.
- */
-export function strategyRun(r: UpdateResult, nNewSamples: number): StrategyId {
-  if (r.warmStart && !r.trunkFrozen && r.samples > nNewSamples) return 'retrain_warm_combined';
-  return r.strategy;
-}
-
-/**
- * The measured winner: among the strategies whose accuracy is within `tolerance` of the best,
- * the one that ran the fewest parameter updates (ties broken by the CostModel's order).
+ * The measured winner, as the race and the real-data suite measure it: the cheapest strategy
+ * (fewest parameter updates, mean over seeds; ties by the CostModel's order) **not
+ * significantly worse than the best** on the paired per-row predictions, pooled over seeds
+ * (each seed's test rows concatenated; exact McNemar at `alpha`). Pass one seed's rows as
+ * `[rows]`. Row `i` must be the same computation in every seed (the scenarios guarantee it).
  */
 export function measuredWinner(
-  rows: readonly Row[],
-  tolerance = 0.01,
-): { strategy: StrategyId; accuracy: number; best: number } {
-  const candidates = rows.filter((r) => r.strategy !== undefined);
-  if (candidates.length === 0) throw new Error('measuredWinner: no row ran a strategy');
-  const best = Math.max(...candidates.map((r) => r.accuracy));
-  const close = candidates.filter((r) => r.accuracy >= best - tolerance - 1e-12);
-  const order = (r: Row) => STRATEGIES_BY_COST.indexOf(r.strategy as StrategyId);
-  const winner = close.sort(
-    (a, b) => (a.compute ?? Infinity) - (b.compute ?? Infinity) || order(a) - order(b),
-  )[0] as Row;
-  return { strategy: winner.strategy as StrategyId, accuracy: winner.accuracy, best };
+  perSeed: readonly (readonly Row[])[],
+  alpha = 0.05,
+): { strategy: StrategyId; accuracy: number; best: number; pValue: number } {
+  const first = perSeed[0] ?? [];
+  const idx = first.flatMap((r, i) => (r.strategy !== undefined ? [i] : []));
+  if (idx.length === 0) {
+    throw new RvftError('RVFT_ERR_INVALID_ARGUMENT', 'measuredWinner: no row ran a strategy');
+  }
+  const pooled = (i: number): Uint8Array => {
+    const parts = perSeed.map((rows) => {
+      const c = rows[i]?.correct;
+      if (!c) {
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          `measuredWinner: row ${rows[i]?.id ?? i} has no per-row predictions`,
+        );
+      }
+      return c;
+    });
+    const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const order = (i: number) => STRATEGIES_BY_COST.indexOf(first[i]?.strategy as StrategyId);
+  // candidates in the CostModel's order, so equal compute goes to the cheaper kind
+  const cands = [...idx]
+    .sort((a, b) => order(a) - order(b))
+    .map((i) => ({
+      id: i,
+      correct: pooled(i),
+      cost: perSeed.reduce((a, rows) => a + (rows[i]?.compute ?? 0), 0) / perSeed.length,
+    }));
+  const v = cheapestNotWorse(cands, { alpha });
+  const score = (i: number) => v.scores.find((x) => x.id === i) as (typeof v.scores)[number];
+  return {
+    strategy: first[v.picked]?.strategy as StrategyId,
+    accuracy: score(v.picked).accuracy,
+    best: score(v.best).accuracy,
+    pValue: score(v.picked).pValue,
+  };
 }

@@ -1,5 +1,4 @@
 import type { StrategyId } from '@rvft/decision';
-import type { UpdateResult } from '@rvft/strategies';
 import { describe, expect, it } from 'vitest';
 import {
   aggregate,
@@ -8,7 +7,6 @@ import {
   measuredWinner,
   type Row,
   resolveConfig,
-  strategyRun,
 } from '../src/index';
 
 describe('bench config', () => {
@@ -121,60 +119,65 @@ describe('findings', () => {
 });
 
 describe('measuredWinner', () => {
-  const row = (id: string, accuracy: number, strategy?: StrategyId, compute?: number): Row => ({
-    id,
-    label: id,
-    accuracy,
-    macroF1: accuracy,
-    ece: 0,
-    trainS: 0,
-    ...(strategy ? { strategy } : {}),
-    ...(compute !== undefined ? { compute } : {}),
+  // per-row correctness from a count: the first `k` of `n` rows right
+  const right = (k: number, n = 100) => Uint8Array.from({ length: n }, (_, i) => (i < k ? 1 : 0));
+  const row = (id: string, correct: Uint8Array, strategy?: StrategyId, compute?: number): Row => {
+    const accuracy = correct.reduce((a, x) => a + x, 0) / correct.length;
+    return {
+      id,
+      label: id,
+      accuracy,
+      macroF1: accuracy,
+      ece: 0,
+      trainS: 0,
+      ...(strategy ? { strategy, correct } : {}),
+      ...(compute !== undefined ? { compute } : {}),
+    };
+  };
+
+  it('is the least compute not significantly worse than the best (exact McNemar, paired)', () => {
+    const rows = [
+      row('champion', right(99)),
+      // 90 right: 8 discordant rows against the best, all its way: p = 2 * 0.5^8 = 0.0078
+      row('ft_head', right(90), 'fine_tune_head_only', 10),
+      // 96 right: 2 discordant rows: p = 0.5
+      row('ft_full', right(96), 'fine_tune_full_network', 500),
+      row('rt_cold_combined', right(98), 'retrain_cold_combined', 2000),
+    ];
+    expect(measuredWinner([rows])).toEqual({
+      strategy: 'fine_tune_full_network',
+      accuracy: 0.96,
+      best: 0.98,
+      pValue: 0.5,
+    });
+    // a laxer alpha than 0.0078 lets head-only tie too
+    expect(measuredWinner([rows], 0.005).strategy).toBe('fine_tune_head_only');
   });
 
-  it('is the least compute within one point of the best; the champion row is no strategy', () => {
-    const rows = [
-      row('champion', 0.99),
-      row('ft_head', 0.97, 'fine_tune_head_only', 10),
-      row('ft_full', 0.98, 'fine_tune_full_network', 500),
-      row('rt_cold_combined', 0.985, 'retrain_cold_combined', 2000),
+  it('pools the seeds: two seeds of 4 discordant rows each are one test on 8', () => {
+    const seed = () => [
+      row('ft_head', right(46, 50), 'fine_tune_head_only', 10),
+      row('ft_full', right(50, 50), 'fine_tune_full_network', 500),
     ];
-    // best 0.985: within one point are ft_full (0.98) and cold (0.985); full fine-tuning ran less
-    expect(measuredWinner(rows)).toEqual({
-      strategy: 'fine_tune_full_network',
-      accuracy: 0.98,
-      best: 0.985,
-    });
-    expect(measuredWinner(rows, 0.016).strategy).toBe('fine_tune_head_only');
+    // each seed alone: 4 discordant rows, p = 2 * 0.5^4 = 0.125 → head-only ties
+    expect(measuredWinner([seed()]).strategy).toBe('fine_tune_head_only');
+    // pooled: 8 discordant rows, p = 0.0078 → full fine-tuning
+    const pooled = measuredWinner([seed(), seed()]);
+    expect(pooled.strategy).toBe('fine_tune_full_network');
+    expect(pooled.best).toBe(1);
   });
 
   it('breaks a tie in compute by the CostModel order', () => {
     const rows = [
-      row('ft_full', 0.9, 'fine_tune_full_network', 500),
-      row('rt_warm_new', 0.9, 'retrain_warm_new_only', 500),
+      row('ft_full', right(90), 'fine_tune_full_network', 500),
+      row('rt_warm_new', right(90), 'retrain_warm_new_only', 500),
     ];
-    expect(measuredWinner(rows).strategy).toBe('retrain_warm_new_only');
+    expect(measuredWinner([rows]).strategy).toBe('retrain_warm_new_only');
+  });
+
+  it('refuses rows without per-row predictions', () => {
+    const bare: Row = { ...row('x', right(9, 10)), strategy: 'fine_tune_head_only' };
+    expect(() => measuredWinner([[bare]])).toThrow(/no per-row predictions/);
   });
 });
 
-describe('strategyRun', () => {
-  const ran = (o: Partial<UpdateResult>): UpdateResult =>
-    ({
-      strategy: 'fine_tune_full_network',
-      warmStart: true,
-      trunkFrozen: false,
-      samples: 500,
-      ...o,
-    }) as UpdateResult;
-
-  it('calls warm whole-network training on old + new data warm combined retraining', () => {
-    expect(strategyRun(ran({ samples: 1500 }), 500)).toBe('retrain_warm_combined');
-    expect(strategyRun(ran({ samples: 500 }), 500)).toBe('fine_tune_full_network');
-    expect(
-      strategyRun(ran({ strategy: 'fine_tune_head_only', trunkFrozen: true, samples: 1500 }), 500),
-    ).toBe('fine_tune_head_only');
-    expect(
-      strategyRun(ran({ strategy: 'retrain_cold_combined', warmStart: false, samples: 1500 }), 500),
-    ).toBe('retrain_cold_combined');
-  });
-});

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+
+import { DEFAULT_SEED } from '@rvft/data';
 import { useBestBackend } from '@rvft/model';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchCommand } from './commands/bench';
@@ -30,6 +32,12 @@ const positive = (name: string) => (v: string) => {
   const n = Number(v);
   if (!(n > 0) || !Number.isFinite(n))
     throw new InvalidArgumentError(`${name} must be a number > 0`);
+  return n;
+};
+const atLeast = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!(n >= min) || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${name} must be a number >= ${min}`);
   return n;
 };
 const fraction = (name: string) => (v: string) => {
@@ -109,7 +117,7 @@ const championOptions = (c: Command) =>
       fraction('holdout'),
       0.2,
     )
-    .option('--seed <n>', 'seed for the split, batch order and probes', integer, 42)
+    .option('--seed <n>', 'seed for the split, batch order and probes', integer, DEFAULT_SEED)
     .option('--json', 'machine-readable output on stdout');
 
 program
@@ -171,6 +179,18 @@ championOptions(
   )
   .addOption(
     new Option(
+      '--max-candidates <n>',
+      'race budget: train at most n candidates, in the order the rules rank them',
+    ).argParser(positiveInt('--max-candidates')),
+  )
+  .addOption(
+    new Option(
+      '--halving [eta]',
+      'race budget, successive halving: train every candidate briefly (1/eta of the step budget), score them, and train only the best ceil(n/eta) in full (eta default 3)',
+    ).argParser(atLeast('--halving', 2)),
+  )
+  .addOption(
+    new Option(
       '--review <when>',
       'human review: auto (promote when the gate passes), borderline (hold a passing challenger that measured worse for review), always (every passing challenger waits as `candidate` for `rvft registry approve|reject`)',
     )
@@ -224,7 +244,7 @@ program
     fraction('holdout'),
     0.2,
   )
-  .option('--seed <n>', 'seed for the split, initialisation and batch order', integer, 42)
+  .option('--seed <n>', 'seed for the split, initialisation and batch order', integer, DEFAULT_SEED)
   .option('--no-progress', 'no progress bar on stderr')
   .option('--json', 'machine-readable output')
   .action(withBackend(trainCommand));

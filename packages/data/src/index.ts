@@ -2,7 +2,7 @@ export { type Batch, BatchIterator, type BatchOptions, epochOrder } from './batc
 export { Dataset, DatasetError, type DatasetInit, type FeatureStatistics } from './dataset';
 export { loadCsv, loadJsonl, parseCsv, parseJsonl, type TableOptions } from './io';
 export { canonicalLabel } from './labels';
-export { Rng, type Seed } from './rng';
+export { DEFAULT_SEED, Rng, type Seed } from './rng';
 export {
   balanced,
   DISTRIBUTION_SHIFT_DEFAULTS,

@@ -3,6 +3,12 @@ import seedrandom from 'seedrandom';
 export type Seed = number | string;
 
 /**
+ * The seed every rvft function uses when the caller gives none (shuffles, splits, batches,
+ * the race, the benchmarks): one constant, so "the default seed" means one thing everywhere.
+ */
+export const DEFAULT_SEED = 42;
+
+/**
  * A seeded random source (seedrandom's ARC4): the same seed gives the same stream on every
  * platform, so every generator and every shuffle in rvft is bit-for-bit reproducible.
  *

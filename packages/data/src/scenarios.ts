@@ -1,5 +1,5 @@
 import { Dataset } from './dataset';
-import { Rng, type Seed } from './rng';
+import { DEFAULT_SEED, Rng, type Seed } from './rng';
 
 interface GaussianSpec {
   /** Examples per class, index = label. */
@@ -62,7 +62,7 @@ export interface NewDataOptions {
 }
 
 export const NEW_DATA_DEFAULTS: NewDataOptions = {
-  seed: 42,
+  seed: DEFAULT_SEED,
   nFeatures: 20,
   nClasses: 2,
   classSeparation: 1.0,
@@ -115,7 +115,7 @@ export interface DistributionShiftOptions {
 }
 
 export const DISTRIBUTION_SHIFT_DEFAULTS: DistributionShiftOptions = {
-  seed: 42,
+  seed: DEFAULT_SEED,
   nFeatures: 20,
   nClasses: 2,
   classSeparation: 1.0,
@@ -189,7 +189,7 @@ export interface NewClassOptions {
 }
 
 export const NEW_CLASS_DEFAULTS: NewClassOptions = {
-  seed: 42,
+  seed: DEFAULT_SEED,
   nFeatures: 20,
   nOldClasses: 3,
   nNewClasses: 2,
@@ -268,7 +268,7 @@ export interface DomainTransferOptions {
 }
 
 export const DOMAIN_TRANSFER_DEFAULTS: DomainTransferOptions = {
-  seed: 42,
+  seed: DEFAULT_SEED,
   nFeatures: 20,
   nClasses: 3,
   classSeparation: 1.0,

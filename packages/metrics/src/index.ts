@@ -1,4 +1,5 @@
 export { CalibrationError } from './calibration';
+export { type CheapestTie, cheapestNotWorse, type TieCandidate } from './cheapest-tie';
 export {
   accuracy,
   type ClassificationReport,

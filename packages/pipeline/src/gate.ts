@@ -7,7 +7,7 @@ import {
   statisticalGate,
 } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
-import { rowPredictions } from './rows';
+import { rowPredictions } from '@rvft/strategies';
 
 /** Held-out rows both models are measured on: the new distribution's, and the old one's. */
 export interface GateRows {

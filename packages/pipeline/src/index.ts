@@ -1,3 +1,5 @@
+// per-row predictions live with evaluate() in @rvft/strategies; re-exported for one import
+export { type RowPredictions, rowPredictions } from '@rvft/strategies';
 export { updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
 export {
@@ -10,7 +12,6 @@ export {
   raceStrategies,
   type Verdict,
 } from './race';
-export { type RowPredictions, rowPredictions } from './rows';
 export { type TrainChampionOptions, type TrainReport, trainChampion } from './train';
 export {
   diagnoseRows,

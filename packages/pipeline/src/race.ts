@@ -1,16 +1,22 @@
-import type { Dataset } from '@rvft/data';
+import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import {
   COMBINED_STRATEGIES,
   CostModel,
   type DecisionResult,
-  STRATEGIES_BY_COST,
   STRATEGY_IDS,
   type StrategyId,
 } from '@rvft/decision';
-import { pairedComparison, wilsonInterval } from '@rvft/metrics';
+import { checkNumber } from '@rvft/errors';
+import { cheapestNotWorse, pairedComparison, wilsonInterval } from '@rvft/metrics';
 import { cloneModel, type TrunkHeadModel } from '@rvft/model';
-import { applyStrategy, type StrategyOptions, type UpdateResult } from '@rvft/strategies';
-import { rowPredictions } from './rows';
+import {
+  applyStrategy,
+  PRODUCTION_BUDGET,
+  type ProductionBudget,
+  rowPredictions,
+  type StrategyOptions,
+  type UpdateResult,
+} from '@rvft/strategies';
 
 /**
  * Which strategies a race trains: `off` runs the engine's primary alone (today's single
@@ -60,12 +66,21 @@ export interface RaceOptions {
    * small window that fifth matters. The race table keeps the candidates' validation scores.
    */
   refit?: boolean;
+  /**
+   * Successive halving (Jamieson & Talwalkar 2016, as in Hyperband's inner loop): train every
+   * candidate on a brief budget (a fraction `1/eta` of the production budget's step limits),
+   * score them on the validation rows, and train only the best `ceil(n/eta)` in full — from the
+   * champion again, so the full runs are exactly what a race without halving trains. `true`
+   * means `eta` 3. Applies when more than two candidates race; off by default.
+   */
+  halving?: boolean | { eta?: number };
   /** Called before each candidate trains, and with its epochs (progress bars). */
   onCandidate?: (strategy: StrategyId, index: number, total: number) => void;
   onEpochEnd?: StrategyOptions['onEpochEnd'];
 }
 
-export type Verdict = 'picked' | 'tied' | 'worse' | 'forgets';
+/** `dropped`: successive halving stopped it after its brief run (its scores are the brief run's). */
+export type Verdict = 'picked' | 'tied' | 'worse' | 'forgets' | 'dropped';
 
 /** One line of the race table. Plain JSON. */
 export interface RaceCandidate {
@@ -92,6 +107,8 @@ export interface RaceResult {
   mode: RaceMode;
   picked: StrategyId;
   candidates: RaceCandidate[];
+  /** With successive halving: its rate and the brief run's step cap. */
+  halving?: { eta: number; briefSteps: number };
   /** How ties were broken: by cost, or by the engine's order on too few validation rows. */
   tieBreak: 'cost' | 'engine-order';
   /** The champion's accuracy on the same validation rows, for reference. */
@@ -156,7 +173,7 @@ export function raceCandidates(
  */
 export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
   const mode = opts.race ?? 'shortlist';
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const alpha = opts.alpha ?? 0.05;
   const margin = opts.margin ?? 0;
   const maxForgetting = opts.maxForgetting === undefined ? 0.05 : opts.maxForgetting;
@@ -183,21 +200,69 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
   type Trained = { strategy: StrategyId; model: TrunkHeadModel; run: UpdateResult };
   const trained: Trained[] = [];
   let keep: TrunkHeadModel | undefined;
+  const halving = halvingPlan(opts.halving, opts.train?.budget);
+  const rungs = racing && n.second && halving && strategies.length > 2 ? 2 : 1;
+  const total =
+    strategies.length + (rungs === 2 ? Math.ceil(strategies.length / (halving?.eta ?? 1)) : 0);
+  let started = 0;
+  const train = async (strategy: StrategyId, budget?: Partial<ProductionBudget>) => {
+    opts.onCandidate?.(strategy, started++, total);
+    const model = await cloneModel(opts.champion);
+    const t: Trained = { strategy, model, run: undefined as unknown as UpdateResult };
+    trained.push(t);
+    t.run = await applyStrategy(strategy, model, n.first, {
+      ...opts.train,
+      ...(budget ? { budget } : {}),
+      ...(o.first ? { oldData: o.first } : {}),
+      ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
+      seed,
+    });
+    return t;
+  };
   try {
-    for (const [i, strategy] of strategies.entries()) {
-      opts.onCandidate?.(strategy, i, strategies.length);
-      const model = await cloneModel(opts.champion);
-      trained.push({
-        strategy,
-        model,
-        run: await applyStrategy(strategy, model, n.first, {
-          ...opts.train,
-          ...(o.first ? { oldData: o.first } : {}),
-          ...(opts.onEpochEnd ? { onEpochEnd: opts.onEpochEnd } : {}),
-          seed,
-        }),
-      });
+    // successive halving: every candidate briefly, then only the most promising in full
+    let roster = strategies;
+    const dropped: RaceCandidate[] = [];
+    let briefWallS = 0;
+    if (rungs === 2 && halving && n.second) {
+      const valNew = n.second;
+      const quick: Trained[] = [];
+      for (const s of strategies) quick.push(await train(s, halving.budget));
+      const right = quick.map((q) => correctness(q.model, valNew));
+      const acc = right.map((r) => sum(r) / valNew.nRows);
+      const keepN = Math.max(1, Math.ceil(strategies.length / halving.eta));
+      // the most accurate after the brief run; equal scores keep the engine's order
+      const order = quick
+        .map((q, i) => ({ q, a: acc[i] as number, i }))
+        .sort((x, y) => y.a - x.a || x.i - y.i);
+      const survivors = new Set(order.slice(0, keepN).map((x) => x.q.strategy));
+      const briefBest = right[(order[0] as { i: number }).i] as Uint8Array;
+      roster = strategies.filter((s) => survivors.has(s));
+      for (const [i, q] of quick.entries()) {
+        briefWallS += q.run.wallS;
+        if (!survivors.has(q.strategy)) {
+          const w = wilsonInterval(Math.round((acc[i] as number) * valNew.nRows), valNew.nRows);
+          dropped.push({
+            strategy: q.strategy,
+            accuracy: w.estimate,
+            lower: w.lower,
+            upper: w.upper,
+            n: valNew.nRows,
+            // against the best brief run, on the same rows
+            pValueVsBest: pairedComparison(briefBest, right[i] as Uint8Array).pValue,
+            cost: costs.estimate(q.strategy).relativeCompute,
+            wallS: q.run.wallS,
+            steps: q.run.steps,
+            epochs: q.run.epochs,
+            verdict: 'dropped',
+            why: `among the ${strategies.length - keepN} least accurate after a brief run (${q.run.steps} steps): not trained further`,
+          });
+        }
+        q.model.dispose();
+      }
+      trained.length = 0;
     }
+    for (const strategy of roster) await train(strategy);
     const first = trained[0] as Trained;
     if (!racing || !n.second) {
       keep = first.model;
@@ -234,22 +299,20 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
       return { ...t, correct, old, forgets, cost: costs.estimate(t.strategy).relativeCompute };
     });
     const admissible = scored.some((s) => !s.forgets) ? scored.filter((s) => !s.forgets) : scored;
-    const best = admissible.reduce((a, b) => (sum(b.correct) > sum(a.correct) ? b : a));
-    const ties = (s: (typeof scored)[number]) => {
-      if (s === best) return { tie: true, p: 1 };
-      const p = pairedComparison(best.correct, s.correct).pValue;
-      const gap = (sum(best.correct) - sum(s.correct)) / valNew.nRows;
-      return { tie: p >= alpha || gap <= margin, p };
-    };
-    const tied = admissible.filter((s) => ties(s).tie);
-    const rank = (s: StrategyId) => STRATEGIES_BY_COST.indexOf(s);
     const byCost = valNew.nRows >= (opts.minRowsForCost ?? 100);
-    // `tied` keeps the engine's order (the candidates were trained in it)
-    const picked = byCost
-      ? tied.reduce((a, b) =>
-          b.cost < a.cost || (b.cost === a.cost && rank(b.strategy) < rank(a.strategy)) ? b : a,
-        )
-      : (tied[0] as (typeof tied)[number]);
+    // candidates keep the engine's order (they were trained in it): it breaks ties
+    const verdict = cheapestNotWorse(
+      admissible.map((s) => ({ id: s, correct: s.correct, cost: s.cost })),
+      { alpha, margin, tieBreak: byCost ? 'cost' : 'order' },
+    );
+    const best = verdict.best;
+    const picked = verdict.picked;
+    const ties = (s: (typeof scored)[number]) => {
+      const own = verdict.scores.find((v) => v.id === s);
+      return own
+        ? { tie: own.tied, p: own.pValue }
+        : { tie: false, p: pairedComparison(best.correct, s.correct).pValue };
+    };
     const candidates: RaceCandidate[] = scored.map((s) => {
       const w = wilsonInterval(sum(s.correct), valNew.nRows);
       const t = ties(s);
@@ -306,7 +369,8 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
         }),
       };
     }
-    const total = scored.reduce((a, s) => a + s.run.wallS, 0) + (refit ? shipped.run.wallS : 0);
+    const spent =
+      briefWallS + scored.reduce((a, s) => a + s.run.wallS, 0) + (refit ? shipped.run.wallS : 0);
     keep = shipped.model;
     return {
       model: shipped.model,
@@ -314,7 +378,7 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
         mode,
         picked: picked.strategy,
         tieBreak: byCost ? 'cost' : 'engine-order',
-        candidates,
+        candidates: [...candidates, ...dropped],
         champion: {
           accuracy: sum(championNew) / valNew.nRows,
           ...(championOld ? { oldAccuracy: sum(championOld) / championOld.length } : {}),
@@ -323,7 +387,10 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
         trainRows: n.first.nRows,
         alpha,
         margin,
-        extraWallS: total - shipped.run.wallS,
+        extraWallS: spent - shipped.run.wallS,
+        ...(rungs === 2
+          ? { halving: { eta: halving?.eta ?? 3, briefSteps: halving?.budget.maxSteps ?? 0 } }
+          : {}),
         refit,
         run: shipped.run,
       },
@@ -332,4 +399,31 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
     // every candidate but the one handed back (all of them when something threw)
     for (const t of trained) if (t.model !== keep) t.model.dispose();
   }
+}
+
+/** The brief budget of successive halving's first rung, or undefined when halving is off. */
+function halvingPlan(
+  halving: RaceOptions['halving'],
+  budget: Partial<ProductionBudget> | undefined,
+): { eta: number; budget: Partial<ProductionBudget> } | undefined {
+  if (!halving) return undefined;
+  const eta = checkNumber(
+    'raceStrategies',
+    'halving.eta',
+    halving === true ? 3 : (halving.eta ?? 3),
+    { min: 2 },
+  );
+  const full = { ...PRODUCTION_BUDGET, ...budget };
+  const brief = (x: number) => Math.max(1, Math.round(x / eta));
+  return {
+    eta,
+    budget: {
+      ...budget,
+      minSteps: brief(full.minSteps),
+      maxSteps: brief(full.maxSteps),
+      patienceSteps: brief(full.patienceSteps),
+      // a brief run is short on purpose: no "too few steps" warning
+      warnBelowSteps: 0,
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Dataset } from '@rvft/data';
+import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import { createMlp } from '@rvft/model';
 import { type DataSchema, fingerprintDataset, type Registry } from '@rvft/registry';
 import {
@@ -56,7 +56,7 @@ export interface TrainReport {
  */
 export async function trainChampion(opts: TrainChampionOptions): Promise<TrainReport> {
   const { registry, name, data } = opts;
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const holdout = opts.holdout ?? 0.2;
   if (data.nRows < 4) throw new RangeError(`data: needs at least 4 rows, has ${data.nRows}`);
   if (data.nClasses < 2) throw new RangeError(`data: needs at least 2 classes`);

@@ -1,4 +1,4 @@
-import type { Dataset } from '@rvft/data';
+import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import type { DecisionInput, DecisionResult, StrategyId } from '@rvft/decision';
 import { type StatisticalGateResult, wilsonInterval } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
@@ -41,7 +41,7 @@ export function holdOut(
   opts: { holdout?: number; seed?: number } = {},
 ): HeldOut {
   const holdout = opts.holdout ?? 0.2;
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const split = (d: Dataset, what: string) => {
     if (d.nRows < 4) throw new RangeError(`${what}: needs at least 4 rows, has ${d.nRows}`);
     return d.split(1 - holdout, seed, { stratify: true });
@@ -67,6 +67,10 @@ export interface UpdateChampionOptions {
   seed?: number;
   /** Default `shortlist`; `off` runs the recommendation alone. */
   race?: RaceMode;
+  /** Race budget: at most this many candidates, in the engine's order. */
+  maxCandidates?: number;
+  /** Race budget: successive halving (see `RaceOptions.halving`). */
+  halving?: boolean | { eta?: number };
   /** Run this strategy instead of racing the recommendation's shortlist. */
   strategy?: StrategyId;
   /**
@@ -192,7 +196,7 @@ export function diagnoseRows(
       retainPriorPerformance: !opts.replacesOld,
       ...opts.constraints,
     },
-    seed: opts.seed ?? 42,
+    seed: opts.seed ?? DEFAULT_SEED,
   });
 }
 
@@ -211,7 +215,7 @@ export function diagnoseRows(
  */
 export async function updateChampion(opts: UpdateChampionOptions): Promise<UpdateReport> {
   const { registry, name } = opts;
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const version = opts.version ?? (await registry.resolve(name, { alias: 'champion' }));
   const meta = await registry.meta(name, version);
   const rows = holdOut(opts.newData, opts.oldData, {
@@ -241,6 +245,8 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       ...(rows.oldTrain ? { oldData: rows.oldTrain } : {}),
       race: mode,
       seed,
+      ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
+      ...(opts.halving !== undefined ? { halving: opts.halving } : {}),
       ...(opts.policy?.replacesOld ? { maxForgetting: null } : {}),
       train: { ...opts.train, ...(opts.signal ? { signal: opts.signal } : {}) },
       ...(opts.onCandidate ? { onCandidate: opts.onCandidate } : {}),

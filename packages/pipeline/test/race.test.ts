@@ -144,4 +144,43 @@ describe('raceStrategies', () => {
     model.dispose();
     champion.dispose();
   });
+
+  it('successive halving trains all briefly, then the best third in full, and says who was dropped', async () => {
+    const b = distributionShiftScenario({ nFeatures: 8, nOriginal: 600, nShifted: 400, seed: 5 });
+    const champion = createMlp({ inputDim: 8, hiddenDims: [32, 16], outputDim: 2, seed: 5 });
+    await trainFromScratch(champion, b.originalTrain, { profile: 'article' });
+    const decision = engine.decide({
+      data: { nNewSamples: 400, nHistoricalSamples: 600 },
+      drift: { driftSeverity: 'severe' },
+      constraints: { retainPriorPerformance: false },
+    });
+    const tensors = tf.memory().numTensors;
+    const started: string[] = [];
+    const { model, result } = await raceStrategies({
+      champion,
+      decision,
+      newData: b.shiftedTrain,
+      oldData: b.originalTrain,
+      race: 'all',
+      maxForgetting: null,
+      seed: 5,
+      halving: true,
+      refit: false,
+      onCandidate: (s) => started.push(s),
+    });
+    // 7 candidates, eta 3: 7 brief runs, then ceil(7 / 3) = 3 in full
+    expect(started).toHaveLength(10);
+    expect(result.halving).toEqual({ eta: 3, briefSteps: 3333 });
+    const dropped = result.candidates.filter((c) => c.verdict === 'dropped');
+    expect(dropped).toHaveLength(4);
+    const full = result.candidates.filter((c) => c.verdict !== 'dropped');
+    expect(full).toHaveLength(3);
+    expect(full.map((c) => c.strategy)).toContain(result.picked);
+    // a brief run stops at a third of the production step limits
+    for (const c of dropped) expect(c.steps).toBeLessThanOrEqual(3333);
+    // the brief-run models were freed with the losers
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    champion.dispose();
+  });
 });

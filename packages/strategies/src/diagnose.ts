@@ -1,4 +1,4 @@
-import type { Dataset } from '@rvft/data';
+import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import {
   DecisionEngine,
   type DecisionInput,
@@ -114,7 +114,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
     .map((c, label) => (c > 0 && label >= champion.outputDim ? label : -1))
     .filter((l) => l >= 0);
   const nKnown = counts.slice(0, champion.outputDim).reduce((a, c) => a + c, 0);
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
 
   // A label the champion cannot output counts as an error.
   const onNew = accuracyOf(champion, newData);

@@ -18,3 +18,31 @@ export function evaluate(
     opts,
   );
 }
+
+/** One model's answer on each row: probabilities, argmax class, and whether it was right. */
+export interface RowPredictions {
+  probabilities: Float32Array;
+  predicted: Int32Array;
+  /** 1 where the predicted class is the row's label. */
+  correct: Uint8Array;
+}
+
+/**
+ * Per-row predictions of a model on labelled rows — what every paired comparison (the race,
+ * the gate, the benchmarks) is computed from.
+ */
+export function rowPredictions(model: TrunkHeadModel, data: Dataset): RowPredictions {
+  const probabilities = model.probabilities(data);
+  const k = model.outputDim;
+  const predicted = new Int32Array(data.nRows);
+  const correct = new Uint8Array(data.nRows);
+  for (let i = 0; i < data.nRows; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) {
+      if ((probabilities[i * k + c] as number) > (probabilities[i * k + best] as number)) best = c;
+    }
+    predicted[i] = best;
+    correct[i] = best === data.labels[i] ? 1 : 0;
+  }
+  return { probabilities, predicted, correct };
+}

@@ -18,7 +18,8 @@ export {
   type MeasuredAccuracy,
   recommend,
 } from './diagnose';
-export { evaluate } from './evaluate';
+export { strategyRun } from './classify';
+export { evaluate, type RowPredictions, rowPredictions } from './evaluate';
 export { Adam, type AdamOptions } from './optimizer';
 export {
   type HeadOnlyProbeOptions,

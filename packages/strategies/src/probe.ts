@@ -1,4 +1,4 @@
-import { Dataset, Rng, type Seed } from '@rvft/data';
+import { Dataset, DEFAULT_SEED, Rng, type Seed } from '@rvft/data';
 import { FrozenBatchNorm, TrunkHeadModel } from '@rvft/model';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -61,7 +61,7 @@ export async function linearProbe(
   opts: LinearProbeOptions = {},
 ): Promise<LinearProbeResult> {
   const holdout = opts.holdout ?? 0.3;
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const mode =
     opts.batchNorm ??
     (model.frozenBatchNorm === FrozenBatchNorm.Inference ? 'running' : 'new-data');
@@ -170,7 +170,7 @@ export async function headOnlyProbe(
   data: Dataset,
   opts: HeadOnlyProbeOptions = {},
 ): Promise<HeadOnlyProbeResult> {
-  const seed = opts.seed ?? 42;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const snapshot = model.snapshot();
   const nClasses = Math.max(model.outputDim, data.nClasses);
   const train = {

@@ -1,4 +1,4 @@
-import type { Dataset } from '@rvft/data';
+import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import { Strategy, type StrategyId } from '@rvft/decision';
 import { describeBackend, scalerFromStatistics, type TrunkHeadModel } from '@rvft/model';
 import {
@@ -108,7 +108,7 @@ export type StrategyOptions = Partial<TrainOptions> & {
   standardize?: boolean;
 };
 
-const seedText = (opts: StrategyOptions) => String(opts.seed ?? 42);
+const seedText = (opts: StrategyOptions) => String(opts.seed ?? DEFAULT_SEED);
 
 function initSeedOf(opts: StrategyOptions): number {
   if (opts.initSeed !== undefined) return opts.initSeed;

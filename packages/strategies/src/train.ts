@@ -1,4 +1,4 @@
-import { BatchIterator, type Dataset, type Seed } from '@rvft/data';
+import { BatchIterator, type Dataset, DEFAULT_SEED, type Seed } from '@rvft/data';
 import type { TrunkHeadModel } from '@rvft/model';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './optimizer';
@@ -262,7 +262,7 @@ export async function trainLoop(
 ): Promise<TrainResult> {
   checkOptions(opts, data, model);
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? 42 });
+  const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? DEFAULT_SEED });
   const classWeights = opts.classWeights
     ? resolveClassWeights(opts.classWeights, data, model.outputDim)
     : undefined;

@@ -1,6 +1,6 @@
 import { type Dataset, parseCsv } from '@rvft/data';
 import { CostModel, STRATEGY_IDS, type StrategyId } from '@rvft/decision';
-import { pairedComparison } from '@rvft/metrics';
+import { cheapestNotWorse, pairedComparison } from '@rvft/metrics';
 import { createMlp, type InputScaler, type TrunkHeadModel, useBestBackend } from '@rvft/model';
 import { classWeightsFor, type Objective, raceStrategies, rowPredictions } from '@rvft/pipeline';
 import {
@@ -226,14 +226,11 @@ export async function runSituation(
       race.result.candidates.find((c) => c.strategy === rec.decision.primary.strategy)?.wallS ??
       race.result.run.wallS;
     const alpha = opts.alpha ?? 0.05;
+    const winner = cheapestNotWorse(
+      outcomes.map((o) => ({ id: o, correct: o.correct, cost: o.cost })),
+      { alpha },
+    ).picked;
     const best = outcomes.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-    const tied = outcomes.filter(
-      (o) =>
-        o === best ||
-        o.accuracy >= best.accuracy ||
-        pairedComparison(best.correct, o.correct).pValue >= alpha,
-    );
-    const winner = tied.reduce((a, b) => (b.cost < a.cost ? b : a));
     const picked = outcomes.find((o) => o.strategy === rec.decision.primary.strategy)!;
     const m = rec.signals.model ?? {};
     return {

@@ -29,6 +29,9 @@ export interface UpdateCliOptions extends SplitOptions {
   objective: Objective;
   /** Which strategies to train and measure before shipping (default shortlist). */
   race: RaceMode;
+  maxCandidates?: number;
+  /** Successive halving's rate (`--halving [eta]`): true means 3. */
+  halving?: boolean | number;
   review: 'auto' | 'borderline' | 'always';
   promote: boolean;
   maxNewTaskDrop?: number;
@@ -78,6 +81,10 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       holdout: opts.holdout,
       seed: opts.seed,
       race: opts.race,
+      ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
+      ...(opts.halving !== undefined && opts.halving !== false
+        ? { halving: opts.halving === true ? true : { eta: opts.halving } }
+        : {}),
       ...(opts.strategy ? { strategy: opts.strategy as StrategyId } : {}),
       policy: {
         promote: opts.promote,
@@ -183,6 +190,11 @@ function formatRace(race: RaceResult): string[] {
       (c) =>
         `  ${c.strategy.padEnd(w)}  ${pct(c.accuracy).padStart(7)} [${(c.lower * 100).toFixed(1)}, ${(c.upper * 100).toFixed(1)}]${c.oldAccuracy !== undefined ? `  old ${pct(c.oldAccuracy)}` : ''}  cost ${c.cost < 10 ? c.cost.toFixed(1) : Math.round(c.cost)}×  ${c.wallS.toFixed(2)} s  ${c.verdict}: ${c.why}`,
     ),
+    ...(race.halving
+      ? [
+          `  successive halving (eta ${race.halving.eta}): every candidate ran at most ${race.halving.briefSteps} steps first; the dropped ones show that brief run`,
+        ]
+      : []),
     `  the race took ${(race.extraWallS + race.run.wallS).toFixed(2)} s of training (${race.extraWallS.toFixed(2)} s for the candidates not picked)`,
   ];
 }
