@@ -17,6 +17,18 @@ function detections(detector: DriftDetector, values: number[]): number[] {
   return out;
 }
 
+const sweep = JSON.parse(
+  readFileSync(new URL('./fixtures/river-sweep.json', import.meta.url), 'utf8'),
+) as {
+  cases: {
+    detector: 'Ddm' | 'PageHinkley';
+    options: Record<string, number | string>;
+    stream: string;
+    drift: number[];
+    warning: number[];
+  }[];
+};
+
 describe('parity with River (river/drift/test_drift_detectors.py)', () => {
   it('the fixture streams are the ones River generates', () => {
     // stream 2: 1000 × Bernoulli(0.2) then 1000 × Bernoulli(0.8); stream 3: four blocks of 500
@@ -81,5 +93,22 @@ describe('parity with River (river/drift/test_drift_detectors.py)', () => {
     expect(seen.slice(29, 33)).toEqual(['', '', 'warning', 'drift']);
     // requireSpread waits for a minimum with s > 0: no alarm at the first error
     expect(detections(new Ddm({ requireSpread: true }), zerosThenOnes(31))[0]).toBeGreaterThan(31);
+  });
+
+  it('60 random streams: drift and warning indices as River’s update rules give them', () => {
+    // Low error rates (1 %) included: there River's DDM fires at the first error after an
+    // error-free warm-up, and so does ours by default.
+    expect(sweep.cases).toHaveLength(60);
+    for (const c of sweep.cases) {
+      const d = c.detector === 'Ddm' ? new Ddm(c.options) : new PageHinkley(c.options);
+      const drift: number[] = [];
+      const warning: number[] = [];
+      stream(c.stream).forEach((x, i) => {
+        d.update(x);
+        if (d.driftDetected) drift.push(i);
+        if (d.warning) warning.push(i);
+      });
+      expect({ drift, warning }).toEqual({ drift: c.drift, warning: c.warning });
+    }
   });
 });
