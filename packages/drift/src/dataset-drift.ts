@@ -87,6 +87,9 @@ export function datasetDrift(
   opts: DatasetDriftOptions = {},
 ): DatasetDrift {
   const where = 'datasetDrift';
+  if (opts === null || typeof opts !== 'object') {
+    throw invalidArgument(where, 'opts', 'an options object', opts);
+  }
   const nRef = rows(reference, 'reference');
   const nCur = rows(current, 'current');
   if (reference.nFeatures !== current.nFeatures) {

@@ -101,5 +101,9 @@ describe('dataset drift', () => {
       'datasetDrift: current row 0, feature 1 must be a finite number, got NaN',
     );
     expectInvalid(() => datasetDrift(null as never, table([1])), /reference must be a table/);
+    expectInvalid(
+      () => datasetDrift(table([1]), table([2]), null as never),
+      /opts must be an options object/,
+    );
   });
 });

@@ -95,6 +95,7 @@ export function meanClassAccuracy(
   classIds: readonly number[],
 ): number {
   checkLabelList('meanClassAccuracy', classIds, 'classIds');
+  checkNonEmpty('meanClassAccuracy', 'classIds', classIds);
   return counted('meanClassAccuracy', yTrue, yPred).meanClassAccuracy(classIds);
 }
 

@@ -100,6 +100,10 @@ describe('metrics refuse invalid input at the boundary', () => {
 
   it('label lists, class counts and options', () => {
     expectInvalid(
+      () => meanClassAccuracy([0], [0], []),
+      'meanClassAccuracy: classIds must be non-empty',
+    );
+    expectInvalid(
       () => perClassAccuracy([0, 1], [0, 1], 1.5),
       'perClassAccuracy: nClasses must be an integer >= 2, got 1.5',
     );
