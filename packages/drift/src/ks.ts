@@ -48,7 +48,7 @@ export interface KsResult {
  * 1 − p directly, Viehmann 2021, arXiv:2102.08037, so tiny p-values keep their digits). Above
  * that, Q((√nₑ + 0.12 + 0.11/√nₑ)·D) with nₑ = n·m/(n+m) (Stephens 1970, as in Numerical
  * Recipes' kstwo) — where scipy uses the one-sample distribution kstwo at round(nₑ); at
- * 10,001 × 9,000 rows (nₑ = 4,737) the two differ by 0.002 at p ≈ 0.043. With one sample above
+ * 10,001 × 9,000 rows (nₑ = 4,737) the two differ by 1e-6 at p ≈ 0.043. With one sample above
  * 10,000 and the other tiny (nₑ of a few), both formulas are rough, as in scipy.
  *
  * The asymptotic formula is off by up to 0.7 when nₑ < 4, which is why it is not used there.
