@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  accuracy,
   CalibrationError,
   ConfusionMatrix,
   classificationReport,
   confusionMatrix,
+  continualMetrics,
   expectedCalibrationError,
   macroF1,
   meanClassAccuracy,
@@ -165,5 +167,51 @@ describe('metrics refuse invalid input at the boundary', () => {
       () => statisticalGate(ev, ev, null as never),
       /statisticalGate: policy must be a policy object/,
     );
+  });
+});
+
+describe('the docstring examples say what the functions return', () => {
+  it('classification helpers', () => {
+    expect(accuracy([0, 1, 1, 2], [0, 1, 0, 2])).toBe(0.75);
+    expect(confusionMatrix([0, 1, 1], [0, 1, 0])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+    expect(perClassScores([0, 1, 1], [0, 1, 0])[1]).toMatchObject({
+      precision: 1,
+      recall: 0.5,
+      support: 2,
+    });
+    expect(macroF1([0, 1, 1], [0, 1, 0])).toBeCloseTo(2 / 3, 12);
+    expect(perClassAccuracy([0, 1, 1], [0, 1, 0], 3)).toEqual([1, 0.5, Number.NaN]);
+    expect(meanClassAccuracy([0, 1, 1], [0, 1, 0], [0, 1])).toBe(0.75);
+    expect(
+      expectedCalibrationError(
+        [
+          [0.9, 0.1],
+          [0.6, 0.4],
+        ],
+        [0, 1],
+      ),
+    ).toBeCloseTo(0.35, 12);
+    const report = classificationReport(
+      [
+        [0.9, 0.1],
+        [0.6, 0.4],
+      ],
+      [0, 1],
+    );
+    expect(report).toMatchObject({ n: 2, accuracy: 0.5 });
+    expect(report.macroF1).toBeCloseTo(1 / 3, 12);
+    expect(
+      continualMetrics([
+        [0.9, 0.1],
+        [0.8, 0.85],
+      ]),
+    ).toMatchObject({
+      averageAccuracy: expect.closeTo(0.825, 12),
+      backwardTransfer: expect.closeTo(-0.1, 12),
+      forgettingMeasure: expect.closeTo(0.1, 12),
+    });
   });
 });
