@@ -1,6 +1,9 @@
+import { checkNumber, invalidArgument } from '@rvft/errors';
 import {
   argmaxAt,
+  checkArray,
   checkLabel,
+  checkNonEmpty,
   forEachRow,
   type Labels,
   type Probabilities,
@@ -8,8 +11,11 @@ import {
 } from './labels';
 
 /**
- * Expected calibration error, streaming: confidences (max probability) go into `nBins`
- * equal-width bins (lo, hi]; ECE = Σ |B|/n · |accuracy(B) − mean confidence(B)|.
+ * Expected calibration error, streaming (Naeini, Cooper & Hauskrecht 2015, "Obtaining well
+ * calibrated probabilities using Bayesian binning", AAAI; Guo et al. 2017): confidences (max
+ * probability) go into `nBins` equal-width bins (lo, hi]; ECE = Σ |B|/n · |accuracy(B) − mean
+ * confidence(B)|. Every value of a row must be a probability in [0, 1] — a NaN anywhere in the
+ * row is refused, not only one argmax would pick.
  *
  * @example
  * const ece = new CalibrationError();
@@ -24,13 +30,10 @@ export class CalibrationError {
   private total = 0;
 
   constructor(nBins = 15) {
-    if (!Number.isInteger(nBins) || nBins < 1) {
-      throw new RangeError(`nBins must be a whole number >= 1, got ${nBins}`);
-    }
-    this.nBins = nBins;
-    this.count = new Float64Array(nBins);
-    this.correct = new Float64Array(nBins);
-    this.confidence = new Float64Array(nBins);
+    this.nBins = checkNumber('CalibrationError', 'nBins', nBins, { integer: true, min: 1 });
+    this.count = new Float64Array(this.nBins);
+    this.correct = new Float64Array(this.nBins);
+    this.confidence = new Float64Array(this.nBins);
   }
 
   /** Bin of a confidence under (lo, hi]: 0 and anything at or below 1/nBins go to bin 0. */
@@ -45,30 +48,37 @@ export class CalibrationError {
 
   /** Adds one probability row and its true label. */
   update(probabilities: ArrayLike<number>, label: number): this {
-    this.add(probabilities, 0, probabilities.length, checkLabel(label, 'label'));
+    const where = 'CalibrationError.update';
+    checkArray(where, 'probabilities', probabilities);
+    checkLabel(where, 'label', label);
+    forEachRow([probabilities], () => {}, where, true);
+    this.add(probabilities, 0, probabilities.length, label);
     return this;
   }
 
-  /** Adds many rows at once. */
+  /** Adds many rows at once; all are checked before any is counted. */
   updateMany(probabilities: Probabilities, labels: Labels): this {
-    if (rowCount(probabilities) !== labels.length) {
-      throw new RangeError(
-        `probabilities/labels: lengths differ (${rowCount(probabilities)} vs ${labels.length})`,
-      );
+    return this.addMany('CalibrationError.updateMany', probabilities, labels);
+  }
+
+  /** @internal `updateMany` with the caller's name in error messages. */
+  addMany(where: string, probabilities: Probabilities, labels: Labels): this {
+    checkArray(where, 'labels', labels);
+    const n = rowCount(probabilities, where);
+    if (n !== labels.length) {
+      throw invalidArgument(where, 'labels', `one per probability row (${n})`, labels);
     }
+    for (let i = 0; i < labels.length; i++) checkLabel(where, `labels[${i}]`, labels[i]);
+    forEachRow(probabilities, () => {}, where, true);
     forEachRow(probabilities, (values, offset, width, i) => {
-      this.add(values, offset, width, checkLabel(labels[i] as number, `labels[${i}]`));
+      this.add(values, offset, width, labels[i] as number);
     });
     return this;
   }
 
   private add(values: ArrayLike<number>, offset: number, width: number, label: number): void {
-    if (width === 0) throw new RangeError('probabilities: empty row');
     const pred = argmaxAt(values, offset, width);
     const conf = values[offset + pred] as number;
-    if (!(conf >= 0 && conf <= 1)) {
-      throw new RangeError(`probabilities: confidence ${conf} is outside [0, 1]`);
-    }
     const b = this.binOf(conf);
     this.count[b]! += 1;
     this.correct[b]! += pred === label ? 1 : 0;
@@ -101,4 +111,17 @@ export class CalibrationError {
       };
     });
   }
+}
+
+/** A filled CalibrationError of a non-empty batch, errors naming `where`. Internal. */
+export function calibrationOf(
+  where: string,
+  probabilities: Probabilities,
+  labels: Labels,
+  nBins: number,
+): CalibrationError {
+  checkNumber(where, 'nBins', nBins, { integer: true, min: 1 });
+  const ece = new CalibrationError(nBins).addMany(where, probabilities, labels);
+  checkNonEmpty(where, 'labels', labels);
+  return ece;
 }

@@ -1,55 +1,117 @@
-import { CalibrationError } from './calibration';
-import { type ClassScores, ConfusionMatrix } from './confusion';
-import { argmax, type Labels, type Probabilities } from './labels';
+import { checkNumber, invalidArgument } from '@rvft/errors';
+import { calibrationOf } from './calibration';
+import { type ClassScores, ConfusionMatrix, checkLabelList, checkPairs } from './confusion';
+import { argmax, checkNonEmpty, type Labels, type Probabilities } from './labels';
 
-/** Share of predictions equal to the truth. */
-export function accuracy(yTrue: Labels, yPred: Labels): number {
-  return new ConfusionMatrix().update(yTrue, yPred).accuracy();
+/** A confusion matrix of one non-empty batch of pairs, for the functions below. */
+function counted(where: string, yTrue: Labels, yPred: Labels): ConfusionMatrix {
+  checkPairs(where, yTrue, yPred);
+  checkNonEmpty(where, 'yTrue', yTrue);
+  return new ConfusionMatrix().update(yTrue, yPred);
 }
 
-/** Dense confusion matrix, rows = truth, columns = prediction, over 0…nClasses−1. */
+/**
+ * Share of predictions equal to the truth.
+ *
+ * @example
+ * accuracy([0, 1, 1, 2], [0, 1, 0, 2]); // → 0.75
+ */
+export function accuracy(yTrue: Labels, yPred: Labels): number {
+  return counted('accuracy', yTrue, yPred).accuracy();
+}
+
+/**
+ * Dense confusion matrix, rows = truth, columns = prediction, over 0…nClasses−1 (default: up
+ * to the largest label seen). An `nClasses` that would cut off a label seen is refused.
+ *
+ * @example
+ * confusionMatrix([0, 1, 1], [0, 1, 0]); // → [[1, 0], [1, 1]]
+ */
 export function confusionMatrix(yTrue: Labels, yPred: Labels, nClasses?: number): number[][] {
-  const cm = new ConfusionMatrix().update(yTrue, yPred);
-  const n = nClasses ?? Math.max(-1, ...cm.labels()) + 1;
+  const cm = counted('confusionMatrix', yTrue, yPred);
+  const seen = Math.max(...cm.labels()) + 1;
+  const n =
+    nClasses === undefined
+      ? seen
+      : checkNumber('confusionMatrix', 'nClasses', nClasses, { integer: true, min: seen });
   return cm.matrix(Array.from({ length: n }, (_, k) => k));
 }
 
-/** Precision, recall, F1 and support per class (labels seen, or the ones given). */
+/**
+ * Precision, recall, F1 and support per class (labels seen, or the ones given).
+ *
+ * @example
+ * perClassScores([0, 1, 1], [0, 1, 0])[1]; // → { label: 1, precision: 1, recall: 0.5, f1: 0.667, support: 2 }
+ */
 export function perClassScores(
   yTrue: Labels,
   yPred: Labels,
   labels?: readonly number[],
 ): ClassScores[] {
-  return new ConfusionMatrix().update(yTrue, yPred).perClass(labels);
+  if (labels !== undefined) checkLabelList('perClassScores', labels);
+  return counted('perClassScores', yTrue, yPred).perClass(labels);
 }
 
-/** Macro-averaged F1 over the labels seen in truth or prediction (or the ones given). */
+/**
+ * Macro-averaged F1 over the labels seen in truth or prediction (or the ones given).
+ *
+ * @example
+ * macroF1([0, 1, 1], [0, 1, 0]); // → (2/3 + 2/3)/2 = 0.667
+ */
 export function macroF1(yTrue: Labels, yPred: Labels, labels?: readonly number[]): number {
-  return new ConfusionMatrix().update(yTrue, yPred).macroF1(labels);
+  if (labels !== undefined) {
+    checkLabelList('macroF1', labels);
+    checkNonEmpty('macroF1', 'labels', labels);
+  }
+  return counted('macroF1', yTrue, yPred).macroF1(labels);
 }
 
-/** Accuracy of each class 0…nClasses−1 (recall); NaN for a class with no examples. */
+/**
+ * Accuracy of each class 0…nClasses−1 (recall); NaN for a class with no examples. An
+ * `nClasses` that would leave out a label seen is refused.
+ *
+ * @example
+ * perClassAccuracy([0, 1, 1], [0, 1, 0], 3); // → [1, 0.5, NaN]
+ */
 export function perClassAccuracy(yTrue: Labels, yPred: Labels, nClasses: number): number[] {
-  const cm = new ConfusionMatrix().update(yTrue, yPred);
-  return Array.from({ length: nClasses }, (_, k) => cm.classAccuracy(k));
+  const cm = counted('perClassAccuracy', yTrue, yPred);
+  const n = checkNumber('perClassAccuracy', 'nClasses', nClasses, {
+    integer: true,
+    min: Math.max(...cm.labels()) + 1,
+  });
+  return Array.from({ length: n }, (_, k) => cm.classAccuracy(k));
 }
 
-/** Mean per-class accuracy over `classIds`, skipping classes with no examples. */
+/**
+ * Mean per-class accuracy over `classIds`, skipping classes with no examples (NaN when none has
+ * any).
+ *
+ * @example
+ * meanClassAccuracy([0, 1, 1], [0, 1, 0], [0, 1]); // → (1 + 0.5)/2 = 0.75
+ */
 export function meanClassAccuracy(
   yTrue: Labels,
   yPred: Labels,
   classIds: readonly number[],
 ): number {
-  return new ConfusionMatrix().update(yTrue, yPred).meanClassAccuracy(classIds);
+  checkLabelList('meanClassAccuracy', classIds, 'classIds');
+  checkNonEmpty('meanClassAccuracy', 'classIds', classIds);
+  return counted('meanClassAccuracy', yTrue, yPred).meanClassAccuracy(classIds);
 }
 
-/** Expected calibration error with `nBins` equal-width (lo, hi] bins (default 15). */
+/**
+ * Expected calibration error with `nBins` equal-width (lo, hi] bins (default 15); see
+ * {@link CalibrationError}. Every probability must be in [0, 1].
+ *
+ * @example
+ * expectedCalibrationError([[0.9, 0.1], [0.6, 0.4]], [0, 1]); // → 0.35
+ */
 export function expectedCalibrationError(
   probabilities: Probabilities,
   yTrue: Labels,
   nBins = 15,
 ): number {
-  return new CalibrationError(nBins).updateMany(probabilities, yTrue).value();
+  return calibrationOf('expectedCalibrationError', probabilities, yTrue, nBins).value();
 }
 
 export interface ClassificationReport {
@@ -65,19 +127,30 @@ export interface ClassificationReport {
 /**
  * Everything the benchmark reports for one model on one test set, from probabilities.
  * Pass `oldClasses` / `newClasses` to get the mean accuracy over each group.
+ *
+ * @example
+ * classificationReport([[0.9, 0.1], [0.6, 0.4]], [0, 1]);
+ * // → { n: 2, accuracy: 0.5, macroF1: 0.333, ece: 0.35, perClass: [...] }
  */
 export function classificationReport(
   probabilities: Probabilities,
   yTrue: Labels,
   opts: { oldClasses?: readonly number[]; newClasses?: readonly number[]; nBins?: number } = {},
 ): ClassificationReport {
+  const where = 'classificationReport';
+  if (opts === null || typeof opts !== 'object') {
+    throw invalidArgument(where, 'opts', 'an options object', opts);
+  }
+  if (opts.oldClasses !== undefined) checkLabelList(where, opts.oldClasses, 'oldClasses');
+  if (opts.newClasses !== undefined) checkLabelList(where, opts.newClasses, 'newClasses');
+  const ece = calibrationOf(where, probabilities, yTrue, opts.nBins ?? 15);
   const yPred = argmax(probabilities);
   const cm = new ConfusionMatrix().update(yTrue, yPred);
   const report: ClassificationReport = {
     n: cm.count,
     accuracy: cm.accuracy(),
     macroF1: cm.macroF1(),
-    ece: expectedCalibrationError(probabilities, yTrue, opts.nBins),
+    ece: ece.value(),
     perClass: cm.perClass(),
   };
   if (opts.oldClasses) report.oldClassAccuracy = cm.meanClassAccuracy(opts.oldClasses);

@@ -1,4 +1,5 @@
-import { checkLabel, checkSameLength, type Labels } from './labels';
+import { invalidArgument } from '@rvft/errors';
+import { checkArray, checkLabel, checkSameLength, type Labels } from './labels';
 
 export interface ClassScores {
   label: number;
@@ -26,20 +27,14 @@ export class ConfusionMatrix {
 
   /** Adds one pair, or arrays of pairs. Returns `this` for chaining. */
   update(yTrue: number | Labels, yPred: number | Labels): this {
+    checkPairs('ConfusionMatrix.update', yTrue, yPred);
     if (typeof yTrue === 'number' && typeof yPred === 'number') {
-      this.add(checkLabel(yTrue, 'yTrue'), checkLabel(yPred, 'yPred'));
+      this.add(yTrue, yPred);
       return this;
     }
-    if (typeof yTrue === 'number' || typeof yPred === 'number') {
-      throw new TypeError('yTrue and yPred must both be labels or both be arrays');
-    }
-    checkSameLength(yTrue, yPred, 'yTrue/yPred');
-    for (let i = 0; i < yTrue.length; i++) {
-      this.add(
-        checkLabel(yTrue[i] as number, `yTrue[${i}]`),
-        checkLabel(yPred[i] as number, `yPred[${i}]`),
-      );
-    }
+    const t = yTrue as Labels;
+    const p = yPred as Labels;
+    for (let i = 0; i < t.length; i++) this.add(t[i] as number, p[i] as number);
     return this;
   }
 
@@ -68,6 +63,7 @@ export class ConfusionMatrix {
 
   /** Dense matrix over `labels` (default: every label seen). */
   matrix(labels: readonly number[] = this.labels()): number[][] {
+    checkLabelList('ConfusionMatrix.matrix', labels);
     return labels.map((t) => labels.map((p) => this.get(t, p)));
   }
 
@@ -84,6 +80,7 @@ export class ConfusionMatrix {
    * one with no examples recall 0 (sklearn's zero_division=0).
    */
   perClass(labels: readonly number[] = this.labels()): ClassScores[] {
+    checkLabelList('ConfusionMatrix.perClass', labels);
     return labels.map((label) => {
       const tp = this.get(label, label);
       let predicted = 0;
@@ -108,6 +105,7 @@ export class ConfusionMatrix {
 
   /** Recall of one class (its accuracy); NaN when the class has no examples. */
   classAccuracy(label: number): number {
+    checkLabel('ConfusionMatrix.classAccuracy', 'label', label);
     let actual = 0;
     for (let k = 0; k < this.counts.length; k++) actual += this.get(label, k);
     return actual === 0 ? Number.NaN : this.get(label, label) / actual;
@@ -118,7 +116,40 @@ export class ConfusionMatrix {
    * Classes without examples are left out of the mean; NaN when none has examples.
    */
   meanClassAccuracy(classIds: readonly number[]): number {
+    checkLabelList('ConfusionMatrix.meanClassAccuracy', classIds, 'classIds');
     const accs = classIds.map((c) => this.classAccuracy(c)).filter((a) => !Number.isNaN(a));
     return accs.length === 0 ? Number.NaN : accs.reduce((s, a) => s + a, 0) / accs.length;
+  }
+}
+
+/** A list of class labels (integers ≥ 0). Internal. */
+export function checkLabelList(where: string, labels: unknown, name = 'labels'): void {
+  checkArray(where, name, labels);
+  const list = labels as ArrayLike<unknown>;
+  for (let i = 0; i < list.length; i++) checkLabel(where, `${name}[${i}]`, list[i]);
+}
+
+/**
+ * Checks (true, predicted) labels as `update` takes them — two labels, or two arrays of the same
+ * length holding integers ≥ 0 — all before anything is counted, so a refused batch leaves a
+ * matrix as it was. Internal.
+ */
+export function checkPairs(where: string, yTrue: unknown, yPred: unknown): void {
+  if (typeof yTrue === 'number' && typeof yPred === 'number') {
+    checkLabel(where, 'yTrue', yTrue);
+    checkLabel(where, 'yPred', yPred);
+    return;
+  }
+  if (typeof yTrue === 'number' || typeof yPred === 'number') {
+    throw invalidArgument(where, 'yTrue, yPred', 'both labels or both arrays', yPred);
+  }
+  checkArray(where, 'yTrue', yTrue);
+  checkArray(where, 'yPred', yPred);
+  const t = yTrue as ArrayLike<unknown>;
+  const p = yPred as ArrayLike<unknown>;
+  checkSameLength(where, ['yTrue', 'yPred'], t, p);
+  for (let i = 0; i < t.length; i++) {
+    checkLabel(where, `yTrue[${i}]`, t[i]);
+    checkLabel(where, `yPred[${i}]`, p[i]);
   }
 }

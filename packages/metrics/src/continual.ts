@@ -1,3 +1,6 @@
+import { checkNumber, checkNumbers, invalidArgument } from '@rvft/errors';
+import { checkArray, checkNonEmpty } from './labels';
+
 /**
  * Continual-learning metrics from an accuracy matrix R, where R[i][j] is the accuracy on
  * task j after training on tasks 0…i (Lopez-Paz & Ranzato 2017; Chaudhry et al. 2018).
@@ -13,21 +16,25 @@ export interface ContinualMetrics {
   forwardTransfer?: number;
 }
 
+/**
+ * @example
+ * continualMetrics([[0.9, 0.1], [0.8, 0.85]]);
+ * // → { averageAccuracy: 0.825, backwardTransfer: -0.1, forgettingMeasure: 0.1 }
+ */
 export function continualMetrics(
   accuracyMatrix: readonly (readonly number[])[],
   baseline?: readonly number[],
 ): ContinualMetrics {
+  const where = 'continualMetrics';
+  checkArray(where, 'accuracyMatrix', accuracyMatrix);
   const T = accuracyMatrix.length;
-  if (T === 0) throw new RangeError('accuracyMatrix: needs at least one task');
+  checkNonEmpty(where, 'accuracyMatrix', accuracyMatrix);
   accuracyMatrix.forEach((row, i) => {
+    checkArray(where, `accuracyMatrix[${i}]`, row);
     if (row.length !== T) {
-      throw new RangeError(`accuracyMatrix[${i}]: expected ${T} entries, got ${row.length}`);
+      throw invalidArgument(where, `accuracyMatrix[${i}]`, `a row of ${T} (square matrix)`, row);
     }
-    row.forEach((v, j) => {
-      if (!(v >= 0 && v <= 1)) {
-        throw new RangeError(`accuracyMatrix[${i}][${j}]: ${v} is not an accuracy in [0, 1]`);
-      }
-    });
+    checkNumbers(where, `accuracyMatrix[${i}]`, row, { min: 0, max: 1 });
   });
   const R = (i: number, j: number) => accuracyMatrix[i]![j]!;
   const last = T - 1;
@@ -50,10 +57,12 @@ export function continualMetrics(
     out.backwardTransfer = bwt / last;
     out.forgettingMeasure = fm / last;
   }
-  if (baseline) {
+  if (baseline !== undefined) {
+    checkArray(where, 'baseline', baseline);
     if (baseline.length !== T) {
-      throw new RangeError(`baseline: expected ${T} entries, got ${baseline.length}`);
+      throw invalidArgument(where, 'baseline', `one accuracy per task (${T})`, baseline);
     }
+    checkNumbers(where, 'baseline', baseline, { min: 0, max: 1 });
     if (T > 1) {
       let fwt = 0;
       for (let j = 1; j < T; j++) fwt += R(j - 1, j) - baseline[j]!;
@@ -66,13 +75,13 @@ export function continualMetrics(
 /**
  * Forgetting of a challenger against the champion on the old data: how much accuracy was
  * lost, never negative (a gain is not negative forgetting).
+ *
+ * @example
+ * forgetting(0.97, 0.9); // → 0.07
+ * forgetting(0.9, 0.97); // → 0
  */
 export function forgetting(championOldAccuracy: number, challengerOldAccuracy: number): number {
-  for (const [name, v] of [
-    ['championOldAccuracy', championOldAccuracy],
-    ['challengerOldAccuracy', challengerOldAccuracy],
-  ] as const) {
-    if (!(v >= 0 && v <= 1)) throw new RangeError(`${name}: ${v} is not an accuracy in [0, 1]`);
-  }
+  checkNumber('forgetting', 'championOldAccuracy', championOldAccuracy, { min: 0, max: 1 });
+  checkNumber('forgetting', 'challengerOldAccuracy', challengerOldAccuracy, { min: 0, max: 1 });
   return Math.max(0, championOldAccuracy - challengerOldAccuracy);
 }

@@ -1,3 +1,5 @@
+import { checkNumber, invalidArgument } from '@rvft/errors';
+
 export interface CostEntry {
   /** What ran, e.g. a strategy id or a row label. */
   name: string;
@@ -21,8 +23,19 @@ export class CostTracker {
   private readonly list: CostEntry[] = [];
 
   update(entry: CostEntry): this {
-    if (!entry.name) throw new TypeError('entry.name: must be a non-empty string');
-    if (!(entry.wallS >= 0)) throw new RangeError(`entry.wallS: must be >= 0, got ${entry.wallS}`);
+    const where = 'CostTracker.update';
+    if (entry === null || typeof entry !== 'object') {
+      throw invalidArgument(where, 'entry', 'a cost entry object', entry);
+    }
+    if (typeof entry.name !== 'string' || entry.name === '') {
+      throw invalidArgument(where, 'entry.name', 'a non-empty string', entry.name);
+    }
+    checkNumber(where, 'entry.wallS', entry.wallS, { min: 0 });
+    for (const key of ['samplesSeen', 'paramsTrained', 'epochs'] as const) {
+      if (entry[key] !== undefined) {
+        checkNumber(where, `entry.${key}`, entry[key], { integer: true, min: 0 });
+      }
+    }
     this.list.push({ ...entry });
     return this;
   }

@@ -9,8 +9,8 @@ export type GateSide = 'champion' | 'challenger';
  * {@link evaluationGate} and {@link statisticalGate} instead of letting such a value pass (an
  * accuracy of 5, or a champion at −Infinity, would otherwise beat any limit).
  *
- * A `RangeError`, so existing `catch (e instanceof RangeError)` code still sees it; tell it
- * apart by `code`.
+ * An `RvftError` with code `RVFT_ERR_GATE_INPUT` (category input): branch on `code`. Invalid
+ * gate OPTIONS (a policy or threshold) are `RVFT_ERR_INVALID_ARGUMENT` instead.
  *
  * @example
  * try {

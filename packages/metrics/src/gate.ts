@@ -1,5 +1,6 @@
+import { checkNumber, checkOneOf, invalidArgument } from '@rvft/errors';
 import { forgetting } from './continual';
-import { checkGateNumber, type GateSide } from './gate-input';
+import { checkGateNumber, GateInputError, type GateSide } from './gate-input';
 
 /**
  * The metrics a model carries into the gate. Every field is optional: a gate whose metric
@@ -32,6 +33,8 @@ export interface GateThresholds {
 }
 
 export type GateName = 'new-task-accuracy' | 'forgetting' | 'backward-transfer';
+
+const GATE_NAMES: readonly GateName[] = ['new-task-accuracy', 'forgetting', 'backward-transfer'];
 
 export const DEFAULT_GATE_THRESHOLDS: Readonly<GateThresholds> = {
   maxNewTaskAccuracyDrop: 0.02,
@@ -87,18 +90,35 @@ export function evaluationGate(
   champion: GateMetrics,
   thresholds: Partial<GateThresholds> = {},
 ): GateResult {
+  const where = 'evaluationGate';
+  if (thresholds === null || typeof thresholds !== 'object') {
+    throw invalidArgument(where, 'thresholds', 'a thresholds object', thresholds);
+  }
   const t = { ...DEFAULT_GATE_THRESHOLDS, ...thresholds };
+  // A limit of Infinity or NaN would let any challenger through (NaN compares false both ways).
   for (const key of [
     'maxNewTaskAccuracyDrop',
     'maxForgetting',
     'maxBackwardTransferDrop',
   ] as const) {
-    if (!(t[key] >= 0)) throw new RangeError(`thresholds.${key}: must be >= 0, got ${t[key]}`);
+    checkNumber(where, `thresholds.${key}`, t[key], { min: 0 });
   }
+  if (typeof t.requireAll !== 'boolean') {
+    throw invalidArgument(where, 'thresholds.requireAll', 'a boolean', t.requireAll);
+  }
+  if (!Array.isArray(t.required)) {
+    throw invalidArgument(where, 'thresholds.required', 'an array of gate names', t.required);
+  }
+  t.required.forEach((name, i) => {
+    checkOneOf(where, `thresholds.required[${i}]`, name, GATE_NAMES);
+  });
   for (const [side, metrics] of [
     ['challenger', challenger],
     ['champion', champion],
   ] as [GateSide, GateMetrics][]) {
+    if (metrics === null || typeof metrics !== 'object') {
+      throw new GateInputError(side, 'metrics', metrics, 'is not a metrics object');
+    }
     for (const [key, min, max, what] of READ_METRICS) {
       if (metrics[key] !== undefined) checkGateNumber(side, key, metrics[key], min, max, what);
     }

@@ -48,8 +48,8 @@ function lowerTailHalf(k: number, n: number): number {
  * mcnemarExact(4, 4); // → 1
  */
 export function mcnemarExact(b: number, c: number): number {
-  checkCount(b, 'b');
-  checkCount(c, 'c');
+  checkCount('mcnemarExact', b, 'b');
+  checkCount('mcnemarExact', c, 'c');
   const n = b + c;
   const k = Math.min(b, c);
   // |b − c| ≤ 1 (including n = 0): by symmetry the tail holds at least half the mass, so p is

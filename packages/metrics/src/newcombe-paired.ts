@@ -1,6 +1,7 @@
+import { invalidArgument } from '@rvft/errors';
 import { type DifferenceInterval, differenceInterval } from './newcombe';
 import { criticalValue } from './normal-quantile';
-import { checkCount, wilsonBounds } from './wilson';
+import { checkCount, options, wilsonBounds } from './wilson';
 
 /**
  * The paired 2×2 table of two classifiers A and B scored on the same rows (Newcombe's
@@ -38,16 +39,21 @@ export interface PairedCounts {
  */
 export function newcombePairedDifference(
   counts: PairedCounts,
-  { confidence = 0.95 }: { confidence?: number } = {},
+  opts: { confidence?: number } = {},
 ): DifferenceInterval {
+  const where = 'newcombePairedDifference';
+  const { confidence = 0.95 } = options(where, opts);
+  if (counts === null || typeof counts !== 'object') {
+    throw invalidArgument(where, 'counts', '{ both, onlyA, onlyB, neither }', counts);
+  }
   const { both: e, onlyA: f, onlyB: g, neither: h } = counts;
-  checkCount(e, 'counts.both');
-  checkCount(f, 'counts.onlyA');
-  checkCount(g, 'counts.onlyB');
-  checkCount(h, 'counts.neither');
+  checkCount(where, e, 'counts.both');
+  checkCount(where, f, 'counts.onlyA');
+  checkCount(where, g, 'counts.onlyB');
+  checkCount(where, h, 'counts.neither');
   const n = e + f + g + h;
-  if (n === 0) throw new RangeError('counts: needs at least one row');
-  const z = criticalValue(confidence);
+  if (n === 0) throw invalidArgument(where, 'counts', 'at least one row in total', n);
+  const z = criticalValue(where, confidence);
   const pA = (e + f) / n;
   const pB = (e + g) / n;
   const wA = wilsonBounds(e + f, n, z);

@@ -1,5 +1,5 @@
 import { criticalValue } from './normal-quantile';
-import { checkCount, wilsonBounds } from './wilson';
+import { checkCount, options, wilsonBounds } from './wilson';
 
 /** A difference of two proportions (first minus second) with its two-sided interval. */
 export interface DifferenceInterval {
@@ -35,13 +35,15 @@ export function newcombeDifference(
   n1: number,
   x2: number,
   n2: number,
-  { confidence = 0.95 }: { confidence?: number } = {},
+  opts: { confidence?: number } = {},
 ): DifferenceInterval {
-  checkCount(n1, 'n1', 1);
-  checkCount(x1, 'x1', 0, n1);
-  checkCount(n2, 'n2', 1);
-  checkCount(x2, 'x2', 0, n2);
-  const z = criticalValue(confidence);
+  const where = 'newcombeDifference';
+  const { confidence = 0.95 } = options(where, opts);
+  checkCount(where, n1, 'n1', 1);
+  checkCount(where, x1, 'x1', 0, n1);
+  checkCount(where, n2, 'n2', 1);
+  checkCount(where, x2, 'x2', 0, n2);
+  const z = criticalValue(where, confidence);
   const p1 = x1 / n1;
   const p2 = x2 / n2;
   const w1 = wilsonBounds(x1, n1, z);

@@ -1,3 +1,5 @@
+import { checkNumber } from '@rvft/errors';
+
 // Wichura's PPND16 coefficients (Algorithm AS 241, as in R's qnorm.c), each written as the
 // shortest literal of the double its published 20-digit value rounds to (the same runtime values).
 const A = [
@@ -44,7 +46,7 @@ function poly(c: readonly number[], x: number): number {
  * normalQuantile(0.05);  // → -1.6448536269514726
  */
 export function normalQuantile(p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`p: must be a probability in [0, 1], got ${p}`);
+  checkNumber('normalQuantile', 'p', p, { min: 0, max: 1 });
   if (p === 0) return Number.NEGATIVE_INFINITY;
   if (p === 1) return Number.POSITIVE_INFINITY;
   const q = p - 0.5;
@@ -67,11 +69,9 @@ export function normalQuantile(p: number): number {
 
 /**
  * The two-sided critical value z_{1−α/2} for a confidence level 1 − α in (0, 1).
- * Internal: validates `confidence` with a message naming it.
+ * Internal: validates `confidence` with a message naming the public function `where`.
  */
-export function criticalValue(confidence: number): number {
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`confidence: must be in (0, 1), got ${confidence}`);
-  }
-  return -normalQuantile((1 - confidence) / 2);
+export function criticalValue(where: string, confidence: unknown): number {
+  const c = checkNumber(where, 'confidence', confidence, { above: 0, below: 1 });
+  return -normalQuantile((1 - c) / 2);
 }

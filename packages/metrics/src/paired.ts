@@ -1,7 +1,9 @@
-import { checkSameLength } from './labels';
+import { checkNumber, invalidArgument } from '@rvft/errors';
+import { checkArray, checkNonEmpty, checkSameLength } from './labels';
 import { mcnemarExact } from './mcnemar';
 import { newcombePairedDifference } from './newcombe-paired';
-import { type Correctness, isCorrect } from './wilson';
+import { criticalValue } from './normal-quantile';
+import { type Correctness, isCorrect, options } from './wilson';
 
 /** Two classifiers A and B compared on the same rows. Differences are always A − B. */
 export interface PairedComparison {
@@ -48,15 +50,20 @@ export function pairedComparison(
   correctB: Correctness,
   opts: { confidence?: number } = {},
 ): PairedComparison {
-  checkSameLength(correctA, correctB, 'correctA, correctB');
+  const where = 'pairedComparison';
+  checkArray(where, 'correctA', correctA);
+  checkArray(where, 'correctB', correctB);
+  checkSameLength(where, ['correctA', 'correctB'], correctA, correctB);
+  checkNonEmpty(where, 'correctA', correctA);
+  const { confidence = 0.95 } = options(where, opts);
+  criticalValue(where, confidence);
   const n = correctA.length;
-  if (n === 0) throw new RangeError('correctA, correctB: need at least one row');
   let both = 0;
   let onlyA = 0;
   let onlyB = 0;
   for (let i = 0; i < n; i++) {
-    const a = isCorrect(correctA, i, 'correctA');
-    const b = isCorrect(correctB, i, 'correctB');
+    const a = isCorrect(where, correctA, i, 'correctA');
+    const b = isCorrect(where, correctB, i, 'correctB');
     if (a && b) both++;
     else if (a) onlyA++;
     else if (b) onlyB++;
@@ -92,8 +99,13 @@ export function pairedComparison(
  * nonInferior({ lower: -0.035 }, 0.02); // → false (could be 3.5 points worse)
  */
 export function nonInferior(difference: { readonly lower: number }, margin: number): boolean {
-  if (!(margin >= 0 && margin <= 1)) {
-    throw new RangeError(`margin: must be in [0, 1], got ${margin}`);
+  checkNumber('nonInferior', 'margin', margin, { min: 0, max: 1 });
+  if (difference === null || typeof difference !== 'object') {
+    throw invalidArgument('nonInferior', 'difference', 'an interval { lower }', difference);
   }
-  return difference.lower > -margin;
+  const lower = checkNumber('nonInferior', 'difference.lower', difference.lower, {
+    min: -1,
+    max: 1,
+  });
+  return lower > -margin;
 }

@@ -1,3 +1,4 @@
+import { checkNumber, checkOneOf, invalidArgument } from '@rvft/errors';
 import { checkGateNumber, GateInputError, type GateSide } from './gate-input';
 import { type PairedComparison, pairedComparison } from './paired';
 
@@ -174,7 +175,7 @@ const EPS = 1e-12;
  * differ between champion and challenger, per-row values other than 0/1/true/false, an ECE
  * that is not a finite number in [0, 1], labels that are not integers ≥ 0 or that differ
  * between the sides.
- * @throws {RangeError} for an invalid policy, naming the field.
+ * @throws {RvftError} RVFT_ERR_INVALID_ARGUMENT for an invalid policy, naming the field.
  *
  * @example
  * // 200 new rows: the challenger is wrong on 10 rows the champion got right (b = 10) and right
@@ -434,6 +435,9 @@ interface Evidence {
 }
 
 function resolvePolicy(policy: Partial<GatePolicy>): GatePolicy {
+  if (policy === null || typeof policy !== 'object') {
+    throw invalidArgument('statisticalGate', 'policy', 'a policy object', policy);
+  }
   const p: GatePolicy = {
     alpha: policy.alpha ?? DEFAULT_GATE_POLICY.alpha,
     improvement: policy.improvement ?? DEFAULT_GATE_POLICY.improvement,
@@ -445,12 +449,9 @@ function resolvePolicy(policy: Partial<GatePolicy>): GatePolicy {
     minClassRows: policy.minClassRows ?? DEFAULT_GATE_POLICY.minClassRows,
     maxRecallDrop: policy.maxRecallDrop ?? DEFAULT_GATE_POLICY.maxRecallDrop,
   };
-  const bad = (field: string, rule: string, value: unknown) =>
-    new RangeError(`policy.${field}: must be ${rule}, got ${String(value)}`);
-  if (!(p.alpha > 0 && p.alpha < 1)) throw bad('alpha', 'in (0, 1)', p.alpha);
-  if (!['none', 'margin', 'significant'].includes(p.improvement)) {
-    throw bad('improvement', "'none', 'margin' or 'significant'", p.improvement);
-  }
+  const where = 'statisticalGate';
+  checkNumber(where, 'policy.alpha', p.alpha, { above: 0, below: 1 });
+  checkOneOf(where, 'policy.improvement', p.improvement, ['none', 'margin', 'significant']);
   for (const key of [
     'newMargin',
     'minImprovement',
@@ -458,12 +459,12 @@ function resolvePolicy(policy: Partial<GatePolicy>): GatePolicy {
     'maxEceIncrease',
     'maxRecallDrop',
   ] as const) {
-    if (!(p[key] >= 0 && p[key] <= 1)) throw bad(key, 'in [0, 1]', p[key]);
+    checkNumber(where, `policy.${key}`, p[key], { min: 0, max: 1 });
   }
-  if (!(Number.isInteger(p.minClassRows) && p.minClassRows >= 1)) {
-    throw bad('minClassRows', 'an integer >= 1', p.minClassRows);
+  checkNumber(where, 'policy.minClassRows', p.minClassRows, { integer: true, min: 1 });
+  if (typeof p.requireOld !== 'boolean') {
+    throw invalidArgument(where, 'policy.requireOld', 'a boolean', p.requireOld);
   }
-  if (typeof p.requireOld !== 'boolean') throw bad('requireOld', 'a boolean', p.requireOld);
   return p;
 }
 

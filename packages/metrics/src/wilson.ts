@@ -1,3 +1,5 @@
+import { checkNumber, invalidArgument } from '@rvft/errors';
+import { checkArray, checkNonEmpty } from './labels';
 import { criticalValue } from './normal-quantile';
 
 /** A proportion with its two-sided confidence interval. */
@@ -10,12 +12,19 @@ export interface ProportionInterval {
   confidence: number;
 }
 
-/** Throws unless `value` is an integer in min…max; the message names the argument. */
-export function checkCount(value: number, name: string, min = 0, max = Infinity): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `in ${min}..${max}`;
-    throw new RangeError(`${name}: must be an integer ${range}, got ${value}`);
-  }
+/** Throws unless `value` is an integer in min…max; the message names the function and argument. */
+export function checkCount(
+  where: string,
+  value: unknown,
+  name: string,
+  min = 0,
+  max = Number.POSITIVE_INFINITY,
+): number {
+  return checkNumber(where, name, value, {
+    integer: true,
+    min,
+    ...(max === Number.POSITIVE_INFINITY ? {} : { max }),
+  });
 }
 
 // Lower Wilson bound, written as the smaller root x² / (n(n + z²)·upper) of the score quadratic
@@ -47,11 +56,12 @@ export function wilsonBounds(x: number, n: number, z: number): { lower: number; 
 export function wilsonInterval(
   successes: number,
   n: number,
-  { confidence = 0.95 }: { confidence?: number } = {},
+  opts: { confidence?: number } = {},
 ): ProportionInterval {
-  checkCount(n, 'n', 1);
-  checkCount(successes, 'successes', 0, n);
-  const z = criticalValue(confidence);
+  const { confidence = 0.95 } = options('wilsonInterval', opts);
+  checkCount('wilsonInterval', n, 'n', 1);
+  checkCount('wilsonInterval', successes, 'successes', 0, n);
+  const z = criticalValue('wilsonInterval', confidence);
   return { estimate: successes / n, ...wilsonBounds(successes, n, z), n, confidence };
 }
 
@@ -59,11 +69,11 @@ export function wilsonInterval(
 export type Correctness = ArrayLike<boolean | number>;
 
 /** Reads one per-row correctness value, throwing on anything but a boolean or 0/1. Internal. */
-export function isCorrect(values: Correctness, i: number, name: string): boolean {
+export function isCorrect(where: string, values: Correctness, i: number, name: string): boolean {
   const v = values[i];
   if (v === true || v === 1) return true;
   if (v === false || v === 0) return false;
-  throw new RangeError(`${name}[${i}]: expected a boolean or 0/1, got ${String(v)}`);
+  throw invalidArgument(where, `${name}[${i}]`, 'a boolean or 0/1', v);
 }
 
 /**
@@ -77,8 +87,22 @@ export function accuracyInterval(
   correct: Correctness,
   opts: { confidence?: number } = {},
 ): ProportionInterval {
-  if (correct.length === 0) throw new RangeError('correct: needs at least one row');
+  const where = 'accuracyInterval';
+  checkArray(where, 'correct', correct);
+  checkNonEmpty(where, 'correct', correct);
   let right = 0;
-  for (let i = 0; i < correct.length; i++) if (isCorrect(correct, i, 'correct')) right++;
-  return wilsonInterval(right, correct.length, opts);
+  for (let i = 0; i < correct.length; i++) if (isCorrect(where, correct, i, 'correct')) right++;
+  const { confidence = 0.95 } = options(where, opts);
+  const z = criticalValue(where, confidence);
+  const n = correct.length;
+  return { estimate: right / n, ...wilsonBounds(right, n, z), n, confidence };
+}
+
+/** The `{ confidence }` options object (or nothing); anything else is refused. Internal. */
+export function options<T extends object>(where: string, opts: T | undefined): Partial<T> {
+  if (opts === undefined) return {};
+  if (opts === null || typeof opts !== 'object') {
+    throw invalidArgument(where, 'opts', 'an options object', opts);
+  }
+  return opts;
 }

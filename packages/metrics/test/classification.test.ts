@@ -12,6 +12,7 @@ import {
   perClassAccuracy,
   perClassScores,
 } from '../src/index';
+import { expectInvalid } from './helpers';
 
 // Hand-worked example:
 //   truth 0 0 1 1 2 2
@@ -26,7 +27,8 @@ describe('classification metrics', () => {
   it('accuracy', () => {
     expect(accuracy(yTrue, yPred)).toBeCloseTo(4 / 6, 12);
     expect(accuracy(new Int32Array([1, 1]), new Int32Array([1, 1]))).toBe(1);
-    expect(Number.isNaN(accuracy([], []))).toBe(true);
+    // the accuracy of nothing is refused, not NaN
+    expectInvalid(() => accuracy([], []), 'accuracy: yTrue must be non-empty, got an array of 0');
   });
 
   it('confusion matrix: rows are truth, columns prediction', () => {
@@ -79,9 +81,20 @@ describe('classification metrics', () => {
   });
 
   it('rejects bad labels and mismatched lengths with the position', () => {
-    expect(() => accuracy([0, 1], [0])).toThrow(/lengths differ \(2 vs 1\)/);
-    expect(() => accuracy([0, -1], [0, 1])).toThrow(/yTrue\[1\]: labels must be integers >= 0/);
-    expect(() => accuracy([0, 1.5], [0, 1])).toThrow(/yTrue\[1\]/);
+    expectInvalid(
+      () => accuracy([0, 1], [0]),
+      /accuracy: yTrue, yPred must be the same length \(lengths differ: 2 vs 1\)/,
+    );
+    expectInvalid(
+      () => accuracy([0, -1], [0, 1]),
+      'accuracy: yTrue[1] must be an integer >= 0, got -1',
+    );
+    expectInvalid(() => accuracy([0, 1.5], [0, 1]), /accuracy: yTrue\[1\] must be an integer/);
+    expectInvalid(
+      () => accuracy([0, Number.NaN], [0, 1]),
+      'accuracy: yTrue[1] must be an integer, got NaN',
+    );
+    expectInvalid(() => new ConfusionMatrix().update(1, [1]), /both labels or both arrays/);
   });
 
   it('the streaming matrix equals the batch functions', () => {
@@ -101,13 +114,33 @@ describe('argmax', () => {
       ...argmax([
         [0.5, 0.5],
         [0.2, 0.8],
-        [0.4, 0.3, 0.3],
+        [0.4, 0.6],
       ]),
-    ]).toEqual([0, 1, 0]);
+    ]).toEqual([0, 1, 1]);
+    // rows of one table have one width; a NaN anywhere in a row is refused
+    expectInvalid(
+      () =>
+        argmax([
+          [0.5, 0.5],
+          [0.4, 0.3, 0.3],
+        ]),
+      'argmax: probabilities row 1 must be 2 wide like row 0, got 3',
+    );
+    expectInvalid(
+      () => argmax([[0.9, Number.NaN]]),
+      'argmax: probabilities row 0, class 1 must be a finite number, got NaN',
+    );
     expect([...argmax({ values: new Float32Array([0.1, 0.9, 0.7, 0.3]), nClasses: 2 })]).toEqual([
       1, 0,
     ]);
-    expect(() => argmax({ values: [0.1, 0.2, 0.3], nClasses: 2 })).toThrow(/not a multiple/);
+    expectInvalid(
+      () => argmax({ values: [0.1, 0.2, 0.3], nClasses: 2 }),
+      /not a multiple of nClasses/,
+    );
+    expectInvalid(
+      () => argmax({ values: [0.1, 0.2], nClasses: 0 }),
+      /nClasses must be an integer >= 1/,
+    );
   });
 });
 
@@ -159,7 +192,10 @@ describe('expected calibration error', () => {
   });
 
   it('rejects probabilities outside [0, 1]', () => {
-    expect(() => expectedCalibrationError([[1.5, -0.5]], [0])).toThrow(/outside \[0, 1\]/);
+    expectInvalid(
+      () => expectedCalibrationError([[1.5, -0.5]], [0]),
+      'expectedCalibrationError: probabilities row 0, class 0 must be a probability in [0, 1], got 1.5',
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CostTracker, continualMetrics, evaluationGate, forgetting } from '../src/index';
+import { expectInvalid } from './helpers';
 
 describe('continual-learning metrics', () => {
   // R[i][j]: accuracy on task j after training through task i
@@ -18,14 +19,19 @@ describe('continual-learning metrics', () => {
   });
 
   it('the forgetting measure uses the best earlier accuracy, not the diagonal', () => {
-    // task 0 peaked after task 1 (0.95), not right after its own training (0.6)
+    // Three tasks, so the max over earlier rows l ∈ {0, 1} can differ from the diagonal R[j][j].
+    // Task 0 peaked AFTER task 1 (R[1][0] = 0.95), not right after its own training
+    // (R[0][0] = 0.6), and ends at R[2][0] = 0.7.
     const m = continualMetrics([
-      [0.6, 0],
-      [0.95, 0.9],
+      [0.6, 0.3, 0.1],
+      [0.95, 0.9, 0.2],
+      [0.7, 0.8, 0.85],
     ]);
-    // one-row memory: best of R[0][0] only, since l < T−1 = 1
-    expect(m.forgettingMeasure).toBeCloseTo(0.6 - 0.95, 12);
-    expect(m.backwardTransfer).toBeCloseTo(0.35, 12);
+    // best earlier: task 0 max(0.6, 0.95) − 0.7 = 0.25; task 1 max(0.3, 0.9) − 0.8 = 0.1
+    // → (0.25 + 0.1)/2 = 0.175. With the diagonal instead: (0.6 − 0.7 + 0.9 − 0.8)/2 = 0.
+    expect(m.forgettingMeasure).toBeCloseTo(0.175, 12);
+    // backward transfer does read the diagonal: (0.7 − 0.6 + 0.8 − 0.9)/2 = 0
+    expect(m.backwardTransfer).toBeCloseTo(0, 12);
   });
 
   it('one task: no transfer to measure', () => {
@@ -37,14 +43,40 @@ describe('continual-learning metrics', () => {
   });
 
   it('rejects ragged matrices and non-accuracies', () => {
-    expect(() => continualMetrics([[0.5, 0.2], [0.1]])).toThrow(/accuracyMatrix\[1\]: expected 2/);
-    expect(() => continualMetrics([[1.2]])).toThrow(/accuracyMatrix\[0\]\[0\]/);
+    expectInvalid(
+      () => continualMetrics([[0.5, 0.2], [0.1]]),
+      'continualMetrics: accuracyMatrix[1] must be a row of 2 (square matrix), got an array of 1',
+    );
+    expectInvalid(
+      () => continualMetrics([[1.2]]),
+      'continualMetrics: accuracyMatrix[0][0] must be a finite number >= 0 <= 1, got 1.2',
+    );
+    expectInvalid(
+      () => continualMetrics([[Number.NaN]]),
+      /accuracyMatrix\[0\]\[0\] must be a finite number, got NaN/,
+    );
+    expectInvalid(() => continualMetrics([]), 'continualMetrics: accuracyMatrix must be non-empty');
+    expectInvalid(
+      () => continualMetrics([[0.5]], [Number.NaN]),
+      /baseline\[0\] must be a finite number/,
+    );
+    expectInvalid(
+      () => continualMetrics([[0.5]], [0.5, 0.5]),
+      /baseline must be one accuracy per task \(1\)/,
+    );
   });
 
   it('forgetting against a champion is never negative', () => {
     expect(forgetting(0.97, 0.9)).toBeCloseTo(0.07, 12);
     expect(forgetting(0.9, 0.97)).toBe(0);
-    expect(() => forgetting(1.1, 0.5)).toThrow(/championOldAccuracy/);
+    expectInvalid(
+      () => forgetting(1.1, 0.5),
+      'forgetting: championOldAccuracy must be a finite number >= 0 <= 1, got 1.1',
+    );
+    expectInvalid(
+      () => forgetting(0.5, Number.NaN),
+      /challengerOldAccuracy must be a finite number, got NaN/,
+    );
   });
 });
 
@@ -92,8 +124,34 @@ describe('evaluationGate', () => {
     expect(forgettingOnly.checks.map((c) => c.status)).toEqual(['passed', 'failed', 'skipped']);
   });
 
-  it('rejects negative limits', () => {
-    expect(() => evaluationGate({}, {}, { maxForgetting: -1 })).toThrow(/maxForgetting/);
+  it('rejects limits and options it cannot decide with', () => {
+    expectInvalid(
+      () => evaluationGate({}, {}, { maxForgetting: -1 }),
+      'evaluationGate: thresholds.maxForgetting must be a finite number >= 0, got -1',
+    );
+    // Infinity or NaN as a limit would pass any challenger
+    expectInvalid(
+      () => evaluationGate({}, {}, { maxForgetting: Number.POSITIVE_INFINITY }),
+      /maxForgetting must be a finite number, got Infinity/,
+    );
+    expectInvalid(
+      () => evaluationGate({}, {}, { maxNewTaskAccuracyDrop: Number.NaN }),
+      /maxNewTaskAccuracyDrop/,
+    );
+    expectInvalid(
+      () => evaluationGate({}, {}, { required: ['forgeting' as never] }),
+      `evaluationGate: thresholds.required[0] must be one of 'new-task-accuracy', 'forgetting', 'backward-transfer', got "forgeting"`,
+    );
+    expectInvalid(
+      () => evaluationGate({}, {}, { requireAll: 'yes' as never }),
+      /requireAll must be a boolean/,
+    );
+  });
+
+  it('a metrics object that is not one is a GateInputError', () => {
+    expect(() => evaluationGate(null as never, {})).toThrow(
+      /challenger\.metrics: is not a metrics object/,
+    );
   });
 });
 
@@ -109,6 +167,25 @@ describe('CostTracker', () => {
     const text = costs.summary();
     expect(text).toMatch(/fine_tune_head_only\s+1\.000\s+2\d\.\d%\s+5000\s+130/);
     expect(text.split('\n').at(-1)).toMatch(/^total\s+4\.0\d\d$/);
-    expect(() => costs.update({ name: 'x', wallS: -1 })).toThrow(/wallS/);
+    expectInvalid(
+      () => costs.update({ name: 'x', wallS: -1 }),
+      'CostTracker.update: entry.wallS must be a finite number >= 0, got -1',
+    );
+    expectInvalid(
+      () => costs.update({ name: 'x', wallS: Number.POSITIVE_INFINITY }),
+      /wallS must be a finite number, got Infinity/,
+    );
+    expectInvalid(
+      () => costs.update({ name: '', wallS: 1 }),
+      /entry.name must be a non-empty string/,
+    );
+    expectInvalid(
+      () => costs.update({ name: 'x', wallS: 1, epochs: 2.5 }),
+      /entry.epochs must be an integer/,
+    );
+    expectInvalid(
+      () => costs.update({ name: 'x', wallS: 1, samplesSeen: -1 }),
+      /entry.samplesSeen must be an integer >= 0/,
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   pairedComparison,
   wilsonInterval,
 } from '../src/index';
+import { expectInvalid } from './helpers';
 
 /** |actual − expected| ≤ rel·|expected|: for values whose scale varies (p-values, quantiles). */
 function expectRelClose(actual: number, expected: number, rel = 1e-12): void {
@@ -90,8 +91,7 @@ describe('normalQuantile', () => {
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
     expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY);
     for (const p of [-0.1, 1.1, Number.NaN]) {
-      expect(() => normalQuantile(p)).toThrow(RangeError);
-      expect(() => normalQuantile(p)).toThrow(/^p: /);
+      expectInvalid(() => normalQuantile(p), /^normalQuantile: p must be a finite number/);
     }
   });
 });
@@ -144,17 +144,28 @@ describe('wilsonInterval', () => {
   });
 
   it('rejects bad counts and confidence levels, naming the argument', () => {
-    expect(() => wilsonInterval(0, 0)).toThrow(/^n: must be an integer >= 1, got 0/);
-    expect(() => wilsonInterval(1, 2.5)).toThrow(/^n: /);
-    expect(() => wilsonInterval(-1, 10)).toThrow(/^successes: must be an integer in 0\.\.10/);
-    expect(() => wilsonInterval(11, 10)).toThrow(/^successes: /);
-    expect(() => wilsonInterval(2.5, 10)).toThrow(/^successes: /);
+    expectInvalid(() => wilsonInterval(0, 0), 'wilsonInterval: n must be an integer >= 1, got 0');
+    expectInvalid(() => wilsonInterval(1, 2.5), /^wilsonInterval: n must be an integer/);
+    expectInvalid(
+      () => wilsonInterval(-1, 10),
+      'wilsonInterval: successes must be an integer >= 0 <= 10, got -1',
+    );
+    expectInvalid(() => wilsonInterval(11, 10), /^wilsonInterval: successes /);
+    expectInvalid(() => wilsonInterval(2.5, 10), /^wilsonInterval: successes /);
+    expectInvalid(
+      () => wilsonInterval(Number.NaN, 10),
+      'wilsonInterval: successes must be an integer, got NaN',
+    );
     for (const confidence of [0, 1, 1.5, -0.5, Number.NaN]) {
-      expect(() => wilsonInterval(5, 10, { confidence })).toThrow(
-        /^confidence: must be in \(0, 1\)/,
+      expectInvalid(
+        () => wilsonInterval(5, 10, { confidence }),
+        /^wilsonInterval: confidence must be a finite number/,
       );
     }
-    expect(() => wilsonInterval(0, 0)).toThrow(RangeError);
+    expectInvalid(
+      () => wilsonInterval(5, 10, null as never),
+      /^wilsonInterval: opts must be an options object/,
+    );
   });
 });
 
@@ -171,9 +182,19 @@ describe('accuracyInterval', () => {
   });
 
   it('rejects an empty array and entries that are not correctness', () => {
-    expect(() => accuracyInterval([])).toThrow(/^correct: needs at least one row/);
-    expect(() => accuracyInterval([1, 2])).toThrow(/^correct\[1\]: expected a boolean or 0\/1/);
-    expect(() => accuracyInterval([true, Number.NaN])).toThrow(/^correct\[1\]/);
+    expectInvalid(
+      () => accuracyInterval([]),
+      'accuracyInterval: correct must be non-empty, got an array of 0',
+    );
+    expectInvalid(
+      () => accuracyInterval([1, 2]),
+      'accuracyInterval: correct[1] must be a boolean or 0/1, got 2',
+    );
+    expectInvalid(() => accuracyInterval([true, Number.NaN]), /^accuracyInterval: correct\[1\]/);
+    expectInvalid(
+      () => accuracyInterval([true], { confidence: 2 }),
+      /^accuracyInterval: confidence/,
+    );
   });
 });
 
@@ -232,11 +253,14 @@ describe('newcombeDifference (independent proportions)', () => {
   });
 
   it('rejects bad counts, naming the argument', () => {
-    expect(() => newcombeDifference(1, 0, 1, 2)).toThrow(/^n1: /);
-    expect(() => newcombeDifference(3, 2, 1, 2)).toThrow(/^x1: /);
-    expect(() => newcombeDifference(1, 2, 1, 0)).toThrow(/^n2: /);
-    expect(() => newcombeDifference(1, 2, -1, 2)).toThrow(/^x2: /);
-    expect(() => newcombeDifference(1, 2, 1, 2, { confidence: 2 })).toThrow(/^confidence: /);
+    expectInvalid(() => newcombeDifference(1, 0, 1, 2), /^newcombeDifference: n1 /);
+    expectInvalid(() => newcombeDifference(3, 2, 1, 2), /^newcombeDifference: x1 /);
+    expectInvalid(() => newcombeDifference(1, 2, 1, 0), /^newcombeDifference: n2 /);
+    expectInvalid(() => newcombeDifference(1, 2, -1, 2), /^newcombeDifference: x2 /);
+    expectInvalid(
+      () => newcombeDifference(1, 2, 1, 2, { confidence: 2 }),
+      /^newcombeDifference: confidence /,
+    );
   });
 });
 
@@ -266,10 +290,21 @@ describe('newcombePairedDifference', () => {
 
   it('rejects bad counts', () => {
     const ok: PairedCounts = { both: 1, onlyA: 1, onlyB: 1, neither: 1 };
-    expect(() => newcombePairedDifference({ ...ok, onlyA: -1 })).toThrow(/^counts\.onlyA: /);
-    expect(() => newcombePairedDifference({ ...ok, neither: 0.5 })).toThrow(/^counts\.neither: /);
-    expect(() => newcombePairedDifference({ both: 0, onlyA: 0, onlyB: 0, neither: 0 })).toThrow(
-      /^counts: needs at least one row/,
+    expectInvalid(
+      () => newcombePairedDifference({ ...ok, onlyA: -1 }),
+      'newcombePairedDifference: counts.onlyA must be an integer >= 0, got -1',
+    );
+    expectInvalid(
+      () => newcombePairedDifference({ ...ok, neither: 0.5 }),
+      /counts\.neither must be an integer/,
+    );
+    expectInvalid(
+      () => newcombePairedDifference({ ...ok, both: Number.NaN }),
+      /counts\.both must be an integer, got NaN/,
+    );
+    expectInvalid(
+      () => newcombePairedDifference({ both: 0, onlyA: 0, onlyB: 0, neither: 0 }),
+      'newcombePairedDifference: counts must be at least one row in total, got 0',
     );
   });
 });
@@ -317,9 +352,13 @@ describe('mcnemarExact', () => {
   });
 
   it('rejects counts that are not non-negative integers', () => {
-    expect(() => mcnemarExact(-1, 3)).toThrow(/^b: must be an integer >= 0/);
-    expect(() => mcnemarExact(1, 2.5)).toThrow(/^c: /);
-    expect(() => mcnemarExact(Number.NaN, 2)).toThrow(RangeError);
+    expectInvalid(() => mcnemarExact(-1, 3), 'mcnemarExact: b must be an integer >= 0, got -1');
+    expectInvalid(() => mcnemarExact(1, 2.5), /^mcnemarExact: c /);
+    expectInvalid(() => mcnemarExact(Number.NaN, 2), 'mcnemarExact: b must be an integer, got NaN');
+    expectInvalid(
+      () => mcnemarExact(Number.POSITIVE_INFINITY, 2),
+      /^mcnemarExact: b must be an integer/,
+    );
   });
 });
 
@@ -383,13 +422,23 @@ describe('pairedComparison', () => {
   });
 
   it('rejects mismatched, empty and non-boolean inputs', () => {
-    expect(() => pairedComparison([true], [true, false])).toThrow(/lengths differ \(1 vs 2\)/);
-    expect(() => pairedComparison([], [])).toThrow(/need at least one row/);
-    expect(() => pairedComparison([1, 0.5], [1, 1])).toThrow(/^correctA\[1\]: /);
-    expect(() => pairedComparison([1, 1], [1, 'x' as unknown as number])).toThrow(
-      /^correctB\[1\]: /,
+    expectInvalid(
+      () => pairedComparison([true], [true, false]),
+      'pairedComparison: correctA, correctB must be the same length (lengths differ: 1 vs 2), got 2',
     );
-    expect(() => pairedComparison([1], [1], { confidence: 0 })).toThrow(/^confidence: /);
+    expectInvalid(() => pairedComparison([], []), 'pairedComparison: correctA must be non-empty');
+    expectInvalid(
+      () => pairedComparison([1, 0.5], [1, 1]),
+      'pairedComparison: correctA[1] must be a boolean or 0/1, got 0.5',
+    );
+    expectInvalid(
+      () => pairedComparison([1, 1], [1, 'x' as unknown as number]),
+      /^pairedComparison: correctB\[1\] /,
+    );
+    expectInvalid(
+      () => pairedComparison([1], [1], { confidence: 0 }),
+      /^pairedComparison: confidence /,
+    );
   });
 });
 
@@ -415,7 +464,15 @@ describe('nonInferior', () => {
   });
 
   it('rejects a margin outside [0, 1]', () => {
-    expect(() => nonInferior({ lower: 0 }, -0.01)).toThrow(/^margin: /);
-    expect(() => nonInferior({ lower: 0 }, Number.NaN)).toThrow(/^margin: /);
+    expectInvalid(
+      () => nonInferior({ lower: 0 }, -0.01),
+      'nonInferior: margin must be a finite number >= 0 <= 1, got -0.01',
+    );
+    expectInvalid(() => nonInferior({ lower: 0 }, Number.NaN), /^nonInferior: margin /);
+    // a NaN bound used to read as "not non-inferior" silently
+    expectInvalid(
+      () => nonInferior({ lower: Number.NaN }, 0.05),
+      'nonInferior: difference.lower must be a finite number, got NaN',
+    );
   });
 });
