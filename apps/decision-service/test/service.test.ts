@@ -181,7 +181,10 @@ async function start(env: Record<string, string>): Promise<{ proc: ChildProcess;
  * certainly accepted the connection. `closed` resolves with everything the server sent when
  * the server closes the socket — the client never ends or destroys it before that.
  */
-function slowClient(port: number): { ready: Promise<void>; closed: Promise<string> } {
+function slowClient(
+  port: number,
+  slowPart: 'headers' | 'body' = 'headers',
+): { ready: Promise<void>; closed: Promise<string> } {
   const socket = connect(port, '127.0.0.1');
   let received = '';
   let trickle: NodeJS.Timeout | undefined;
@@ -197,8 +200,12 @@ function slowClient(port: number): { ready: Promise<void>; closed: Promise<strin
       received += d.toString();
       if (trickle === undefined && received.includes('{"status":"ok"}')) {
         received = '';
-        const request =
-          'POST /v1/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"data":{"nNewSamples":1}}';
+        const headers =
+          'POST /v1/decide HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n';
+        const body = `{"data":{"nNewSamples":1}}${' '.repeat(373)}`;
+        // The body case: the route has the request, fastify waits for the body.
+        if (slowPart === 'body') socket.write(headers);
+        const request = slowPart === 'body' ? body : headers + body;
         let i = 0;
         trickle = setInterval(() => {
           if (i < request.length && socket.writable) socket.write(request[i++]!);
@@ -214,8 +221,9 @@ function slowClient(port: number): { ready: Promise<void>; closed: Promise<strin
 describe('decision service: slow clients and the connection cap', () => {
   let slow: { proc: ChildProcess; base: string };
   beforeAll(async () => {
-    // Short limits so the test does not wait for the defaults (10 s request timeout).
-    slow = await start({ REQUEST_TIMEOUT_MS: '1500', MAX_CONNECTIONS: '30' });
+    // Short limits so the test does not wait for the defaults (10 s request timeout), long enough
+    // that a loaded CI machine still opens 30 connections before the first one is cut off.
+    slow = await start({ REQUEST_TIMEOUT_MS: '3000', MAX_CONNECTIONS: '30' });
   });
   afterAll(() => {
     slow.proc.kill('SIGTERM');
@@ -226,6 +234,23 @@ describe('decision service: slow clients and the connection cap', () => {
     await client.ready;
     // Without a request timeout this never resolves (and the test times out).
     const received = await client.closed;
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('cuts off a client that sends its headers at once and its body a byte at a time', async () => {
+    const client = slowClient(Number(new URL(slow.base).port), 'body');
+    await client.ready;
+    expect(await client.closed).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('cuts off a client that connects and never sends a byte', async () => {
+    const socket = connect(Number(new URL(slow.base).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (d: Buffer) => {
+      received += d.toString();
+    });
+    socket.on('error', () => {});
+    await new Promise((resolve) => socket.on('close', resolve));
     expect(received).toMatch(/^HTTP\/1\.1 408 /);
   });
 
