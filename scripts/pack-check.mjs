@@ -14,7 +14,7 @@
  *    `rvft --version` (= package.json), `rvft --help`, `rvft decide` on the example, one copy of
  *    tfjs-core in the tree, every library importable as ESM and CJS with the same exports,
  *    `rvft bench` saying how to get the benchmark; then the bench tarball installed beside it
- *    and `rvft bench --help` running it.
+ *    and `rvft bench --help` running it, with the tables its real-data suite reads.
  *
  * Usage: node scripts/pack-check.mjs   [--keep]   (after pnpm build; --keep keeps the temporary folder)
  * Prints one line per check and `pack-check: N passed, M failed`; exits 1 on any failure.
@@ -293,6 +293,16 @@ console.log(JSON.stringify({ esm, cjs }));
     await check('rvft bench --help runs the installed benchmark', async () => {
       const r = await rvft(['bench', '--help']);
       expect(r.code === 0 && /rvft-bench/.test(r.stdout), tail(r));
+    });
+    // --suite real reads its tables from vega-datasets at run time: it must come with the bench.
+    await check('the installed bench finds the real-data tables (vega-datasets)', async () => {
+      const benchDir = join(prefix, 'lib', 'node_modules', '@rvft', 'bench');
+      const r = await run(
+        process.execPath,
+        ['-e', "require.resolve('vega-datasets'); console.log('ok')"],
+        { cwd: benchDir },
+      );
+      expect(r.code === 0, tail(r));
     });
   }
 }
