@@ -32,8 +32,11 @@ export const SERVICE_DEFAULTS = Object.freeze({
   connectionTimeoutMs: 30_000,
   /** An idle keep-alive socket between two requests is closed after this. */
   keepAliveTimeoutMs: 5_000,
-  /** Sockets open at once; the next one is closed on accept (file descriptors stay bounded). */
-  maxConnections: 1024,
+  /**
+   * Sockets open at once; the next one is closed on accept (file descriptors stay bounded).
+   * Below the usual open-file limit of 1024 (`ulimit -n`), so the cap is hit before EMFILE.
+   */
+  maxConnections: 512,
   /** At most this many issues are listed in a 400; the rest are counted. */
   maxIssues: 20,
 });

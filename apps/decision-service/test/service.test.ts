@@ -275,6 +275,26 @@ describe('decision service: slow clients and the connection cap', () => {
     expect(after.status).toBe(200);
   });
 
+  it('the defaults reach the Node server: no limit is left at 0 (off)', async () => {
+    const app = buildService();
+    await app.ready();
+    const s = app.server;
+    expect({
+      requestTimeout: s.requestTimeout,
+      headersTimeout: s.headersTimeout,
+      timeout: s.timeout,
+      keepAliveTimeout: s.keepAliveTimeout,
+      maxConnections: s.maxConnections,
+    }).toEqual({
+      requestTimeout: SERVICE_DEFAULTS.requestTimeoutMs,
+      headersTimeout: SERVICE_DEFAULTS.headersTimeoutMs,
+      timeout: SERVICE_DEFAULTS.connectionTimeoutMs,
+      keepAliveTimeout: SERVICE_DEFAULTS.keepAliveTimeoutMs,
+      maxConnections: SERVICE_DEFAULTS.maxConnections,
+    });
+    await app.close();
+  });
+
   it('refuses to start with a limit that is not a whole number >= 1', async () => {
     const proc = spawn(process.execPath, [server], {
       env: { ...process.env, PORT: '0', REQUEST_TIMEOUT_MS: '0' },
