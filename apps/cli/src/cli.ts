@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 
+import { createRequire } from 'node:module';
 import { DEFAULT_SEED } from '@rvft/data';
 import { useBestBackend } from '@rvft/model';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -81,6 +82,10 @@ const hiddenDims = (v: string) => {
   return dims;
 };
 
+// The version is the package's own, read at run time from the package.json that ships beside
+// dist/ (in the repository and in an installed tarball alike), so a release bumps it in one place.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 let exitCode: number = ExitCode.Ok;
 // Only the commands that train or load a model pay for choosing a TensorFlow.js backend.
 const withBackend =
@@ -96,7 +101,7 @@ const program = new Command()
   .description(
     'Retrain vs fine-tune: measure the signals, decide, run the update, and promote it only through the evaluation gate.',
   )
-  .version('0.1.0')
+  .version(version)
   .enablePositionalOptions()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();

@@ -64,6 +64,13 @@ describe('rvft --help', () => {
     }
   });
 
+  it('--version prints the version in package.json', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const r = await rvft(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
   it('an unknown command or option exits 2', async () => {
     expect((await rvft(['retrian'])).code).toBe(2);
     const r = await rvft(['train', '--data', 'old.csv']);

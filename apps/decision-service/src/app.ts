@@ -1,26 +1,207 @@
+import { STATUS_CODES } from 'node:http';
 import {
   DecisionEngine,
   decisionInputJsonSchema,
+  type FieldIssue,
   SignalValidationError,
   type ThresholdsInput,
 } from '@rvft/decision';
-import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  categoryOf,
+  checkNumber,
+  type ErrorCategory,
+  type ErrorCode,
+  httpStatusFor,
+  isRvftError,
+} from '@rvft/errors';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+/** Every limit the service enforces, with its default. All times are milliseconds. */
+export const SERVICE_DEFAULTS = Object.freeze({
+  /**
+   * Largest accepted body (413 above it). The largest valid input — every field set, every
+   * number at its longest, pretty-printed — is about 1 KiB, so 16 KiB leaves room for any
+   * formatting while bounding what one request can make the server parse.
+   */
+  bodyLimit: 16 * 1024,
+  /** Whole request, headers and body, must arrive within this; else 408 and the socket is closed. */
+  requestTimeoutMs: 10_000,
+  /** Headers alone must arrive within this (never more than requestTimeoutMs). */
+  headersTimeoutMs: 5_000,
+  /** A socket with no traffic at all for this long is closed. */
+  connectionTimeoutMs: 30_000,
+  /** An idle keep-alive socket between two requests is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /**
+   * Sockets open at once; the next one is closed on accept (file descriptors stay bounded).
+   * Below the usual open-file limit of 1024 (`ulimit -n`), so the cap is hit before EMFILE.
+   */
+  maxConnections: 512,
+  /** At most this many issues are listed in a 400; the rest are counted. */
+  maxIssues: 20,
+});
 
 export interface ServiceOptions {
-  /** Largest accepted body, bytes (default 64 KiB); larger bodies get 413. */
+  /** Largest accepted body, bytes (default 16 KiB); larger bodies get 413. */
   bodyLimit?: number;
+  /** See {@link SERVICE_DEFAULTS} for each limit's meaning and default. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxConnections?: number;
+  maxIssues?: number;
   thresholds?: ThresholdsInput;
-  logger?: boolean;
+  /** The engine to decide with (default: `new DecisionEngine(thresholds)`). */
+  engine?: Pick<DecisionEngine, 'decide'>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  /** 400 for invalid signals: the first `maxIssues` problems… */
+  issues?: readonly FieldIssue[];
+  /** …and how many more there were. */
+  moreIssues?: number;
+}
+
+interface JsonSchemaNode {
+  properties?: Record<string, JsonSchemaNode>;
+}
+
+/** How many keys the schema declares at every level together: a valid body has no more. */
+function schemaKeyCount(node: JsonSchemaNode): number {
+  let n = 0;
+  for (const child of Object.values(node.properties ?? {})) n += 1 + schemaKeyCount(child);
+  return n;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Counts the keys of a parsed JSON body, every level, stopping once `limit` is passed. Cheap
+ * (no allocation per key) and iterative, so a deeply nested body cannot overflow the stack.
+ */
+function countKeys(body: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [body];
+  while (stack.length > 0 && n <= limit) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push(item);
+    } else if (isObject(v)) {
+      for (const k in v) {
+        n++;
+        stack.push(v[k]);
+      }
+    }
+  }
+  return n;
 }
 
 /**
- * The decision service: `POST /v1/decide` (200 with the decision, 400 with every invalid
- * field, 413 when too large, 415 when not JSON), `GET /v1/schema`, `GET /healthz`.
+ * The keys the schema does not declare, by dotted path: the first `max` of them and how many
+ * there are. Stands in for zod on a body that cannot be valid because it has more keys than
+ * the schema: zod would build one issue object per key, which is what made a 52 KB body
+ * answer 220 KB.
+ */
+function unknownKeys(
+  body: unknown,
+  schema: JsonSchemaNode,
+  max: number,
+): { issues: FieldIssue[]; total: number } {
+  const issues: FieldIssue[] = [];
+  let total = 0;
+  const walk = (value: unknown, node: JsonSchemaNode, path: string) => {
+    if (!isObject(value) || !node.properties) return;
+    for (const key in value) {
+      const where = path ? `${path}.${key}` : key;
+      const child = Object.hasOwn(node.properties, key) ? node.properties[key] : undefined;
+      if (child) walk(value[key], child, where);
+      else if (total++ < max) issues.push({ path: where, message: 'unknown key' });
+    }
+  };
+  walk(body, schema, '');
+  return { issues, total };
+}
+
+function invalidSignalsBody(issues: readonly FieldIssue[], total: number, max: number): ErrorBody {
+  const shown = issues.slice(0, max);
+  const more = total - shown.length;
+  const lines = shown.map((i) => `  - ${i.path}: ${i.message}`);
+  if (more > 0) lines.push(`  … and ${more} more`);
+  return {
+    code: 'RVFT_ERR_INVALID_SIGNALS',
+    message: `invalid signals (${total} ${total === 1 ? 'problem' : 'problems'}):\n${lines.join('\n')}`,
+    issues: shown,
+    ...(more > 0 ? { moreIssues: more } : {}),
+  };
+}
+
+/**
+ * The code a non-RvftError answers with, from its category (Node's ENOENT is not_found, an
+ * AbortError aborted, anything else a bug).
+ */
+const CODE_OF_CATEGORY: Partial<Record<ErrorCategory, ErrorCode>> = {
+  not_found: 'RVFT_ERR_NOT_FOUND',
+  resource: 'RVFT_ERR_NO_SPACE',
+  aborted: 'RVFT_ERR_ABORTED',
+};
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  return checkNumber('decision service', name, value ?? fallback, { integer: true, min: 1 });
+}
+
+/**
+ * The decision service: `POST /v1/decide` (200 with the decision, 400 with the invalid fields,
+ * 413 when too large, 415 when not JSON, 422 when the constraints leave no strategy, 500 with
+ * a generic body for anything else), `GET /v1/schema`, `GET /healthz`.
  */
 export function buildService(opts: ServiceOptions = {}): FastifyInstance {
-  const engine = new DecisionEngine(opts.thresholds);
+  const d = SERVICE_DEFAULTS;
+  const bodyLimit = positiveInt('bodyLimit', opts.bodyLimit, d.bodyLimit);
+  const requestTimeout = positiveInt('requestTimeoutMs', opts.requestTimeoutMs, d.requestTimeoutMs);
+  // Node refuses a headers timeout above the request timeout; cap it rather than fail.
+  const headersTimeout = Math.min(
+    positiveInt('headersTimeoutMs', opts.headersTimeoutMs, d.headersTimeoutMs),
+    requestTimeout,
+  );
+  const connectionTimeout = positiveInt(
+    'connectionTimeoutMs',
+    opts.connectionTimeoutMs,
+    d.connectionTimeoutMs,
+  );
+  const keepAliveTimeout = positiveInt(
+    'keepAliveTimeoutMs',
+    opts.keepAliveTimeoutMs,
+    d.keepAliveTimeoutMs,
+  );
+  const maxConnections = positiveInt('maxConnections', opts.maxConnections, d.maxConnections);
+  const maxIssues = positiveInt('maxIssues', opts.maxIssues, d.maxIssues);
+
+  const engine = opts.engine ?? new DecisionEngine(opts.thresholds);
   const schema = decisionInputJsonSchema();
-  const app = Fastify({ bodyLimit: opts.bodyLimit ?? 64 * 1024, logger: opts.logger ?? false });
+  const maxKeys = schemaKeyCount(schema as JsonSchemaNode);
+  const app = Fastify({
+    bodyLimit,
+    logger: opts.logger ?? false,
+    requestTimeout,
+    connectionTimeout,
+    keepAliveTimeout,
+    http: {
+      headersTimeout,
+      // Node enforces the two timeouts above only when it sweeps its connections, every 30 s
+      // by default: a 10 s timeout would really be up to 40 s. Sweep at a quarter of the
+      // request timeout (at most once a second; the sweep is a walk over open sockets).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeout / 4))),
+    },
+  });
+  // Above the cap Node closes a new socket as soon as it is accepted: without one, slow or idle
+  // clients could use up every file descriptor and take /healthz down with them.
+  app.server.maxConnections = maxConnections;
 
   // JSON only: Fastify also parses text/plain by default, which would turn a wrong content
   // type into a confusing 400 instead of a 415.
@@ -30,21 +211,53 @@ export function buildService(opts: ServiceOptions = {}): FastifyInstance {
   app.get('/v1/schema', async () => schema);
 
   app.post('/v1/decide', async (request, reply) => {
+    // More keys than the schema has means at least one unknown key: list them without zod.
+    if (countKeys(request.body, maxKeys) > maxKeys) {
+      const { issues, total } = unknownKeys(request.body, schema as JsonSchemaNode, maxIssues);
+      if (total > 0) return reply.code(400).send(invalidSignalsBody(issues, total, maxIssues));
+    }
     try {
       return engine.decide(request.body as never);
     } catch (e) {
       if (e instanceof SignalValidationError) {
-        return reply.code(400).send({ error: 'invalid signals', issues: e.issues });
+        return reply.code(400).send(invalidSignalsBody(e.issues, e.issues.length, maxIssues));
       }
-      // Every strategy ruled out by the constraints: the signals were valid, the ask impossible.
-      return reply.code(422).send({ error: (e as Error).message });
+      throw e;
     }
   });
 
-  // Fastify's own errors (bad JSON, too large, wrong media type) keep their status codes.
-  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    reply.code(status).send({ error: error.message });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send({ code: 'RVFT_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
+  });
+
+  // One place turns a thrown value into an answer. RvftErrors get the status of their code
+  // (RVFT_ERR_NO_STRATEGY: 422) and say {code, message}; Fastify's own client errors (bad JSON,
+  // too large, wrong media type) keep their status and FST_ERR_* code; anything else goes by
+  // httpStatusFor (a bug: 500). A 5xx never carries the error's own message, which may hold
+  // paths or internals: only the status text, and the real error goes to the log.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const rvft = isRvftError(error);
+    const fastifyClientError =
+      !rvft &&
+      typeof error.code === 'string' &&
+      error.code.startsWith('FST_') &&
+      error.statusCode !== undefined &&
+      error.statusCode >= 400 &&
+      error.statusCode < 500;
+    const status = fastifyClientError ? (error.statusCode as number) : httpStatusFor(error);
+    const code = rvft
+      ? error.code
+      : fastifyClientError
+        ? (error.code as string)
+        : (CODE_OF_CATEGORY[categoryOf(error)] ?? 'RVFT_ERR_INTERNAL');
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message =
+      (rvft || fastifyClientError) && status < 500
+        ? error.message
+        : (STATUS_CODES[status] ?? 'error');
+    reply.code(status).send({ code, message } satisfies ErrorBody);
   });
   return app;
 }

@@ -1,1 +1,1 @@
-export { buildService, type ServiceOptions } from './app';
+export { buildService, type ErrorBody, SERVICE_DEFAULTS, type ServiceOptions } from './app';
