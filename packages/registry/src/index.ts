@@ -1,5 +1,8 @@
+export { type AuditRead, championFromAudit, parseAuditLog, type SkippedLine } from './audit';
 export { fingerprintDataset } from './fingerprint';
+export { type IoHook, type IoStep, setIoHook } from './fsutil';
 export {
+  type AuditReport,
   type GcResult,
   type ModelSummary,
   openRegistry,
