@@ -19,6 +19,7 @@ export {
   type HeldOut,
   holdOut,
   raceLineage,
+  requireChampion,
   trainingRecordOf,
   type UpdateChampionOptions,
   type UpdateReport,
