@@ -538,8 +538,9 @@ describe('review, cards and housekeeping', () => {
       JSON.parse(readFileSync(join(dir, 'regR/models/zoo/aliases.json'), 'utf8')).aliases;
     expect(state()).toEqual({ champion: 1, candidate: 2 });
     // a version an alias points at cannot be deleted
+    // (the registry's state forbids it: RVFT_ERR_REGISTRY_CONFLICT, exit 4)
     const del = await rvft(['registry', 'delete', 'regR:zoo@2', '--reason', 'tidy']);
-    expect(del.code).toBe(2);
+    expect(del.code).toBe(4);
     expect(del.stderr).toMatch(/candidate/);
     const ok = await rvft([
       'registry',
