@@ -365,6 +365,7 @@ export class Registry {
         );
       }
       const tmp = join(versionsDir, `.tmp-${randomUUID()}`);
+      let meta: VersionMeta;
       try {
         await saveModel(model, tmp);
         if (card) {
@@ -380,7 +381,7 @@ export class Registry {
           files[f] = h.sha256;
           sizes[f] = h.size;
         }
-        const meta: VersionMeta = {
+        meta = {
           formatVersion: REGISTRY_FORMAT_VERSION,
           name,
           version,
@@ -408,10 +409,7 @@ export class Registry {
       }
       // committed: from here on the version exists, whatever fails
       await fsyncDir(versionsDir).catch(() => undefined);
-      await this.appendCommitted(
-        name,
-        registerEntry(name, version, await this.meta(name, version)),
-      );
+      await this.appendCommitted(name, registerEntry(name, version, meta));
       return version;
     });
   }
@@ -1052,10 +1050,7 @@ export class Registry {
       await this.locked(
         name,
         async () => {
-          const { recovered } = await this.readAudit(name);
-          const log = await this.modelPath(name, AUDIT_LOG);
-          for (const e of recovered) await appendLine(log, JSON.stringify(e));
-          for (const version of await this.finishDeletes(name)) {
+          for (const version of await this.recover(name)) {
             result.finishedDeletes.push({ name, version });
           }
           const now = Date.now();
@@ -1127,8 +1122,15 @@ export class Registry {
     }
     const out: ModelSummary[] = [];
     for (const name of names.sort()) {
-      // names that could not be a model (lock directories, stray files) are not models
-      if (!ModelName.safeParse(name).success || name.endsWith('.lock')) continue;
+      if (!ModelName.safeParse(name).success) continue;
+      // a model directory has versions/ (a lock directory beside it does not); a link named
+      // like a model is listed, and marked, by the checks below
+      const s = await lstat(join(models, name)).catch(() => null);
+      const hasVersions = await lstat(join(models, name, 'versions')).then(
+        (v) => v.isDirectory() || v.isSymbolicLink(),
+        () => false,
+      );
+      if (s === null || (!s.isSymbolicLink() && !(s.isDirectory() && hasVersions))) continue;
       let versions: number[] = [];
       try {
         versions = await this.versions(name);
