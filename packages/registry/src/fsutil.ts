@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { RvftError } from '@rvft/errors';
+import { RegistryError } from './error';
 
 /**
  * The registry's one write seam: every byte the registry writes, and every rename that commits
@@ -48,10 +48,10 @@ export function isSymlinkRefusal(e: unknown): boolean {
   return code === 'ELOOP' || code === 'EMLINK';
 }
 
-function pathUnsafe(path: string, cause?: unknown): RvftError {
-  return new RvftError(
-    'RVFT_ERR_PATH_UNSAFE',
+function pathUnsafe(path: string, cause?: unknown): RegistryError {
+  return new RegistryError(
     `${path} is a symlink: the registry never follows links out of its directory`,
+    'RVFT_ERR_PATH_UNSAFE',
     { details: { path }, cause },
   );
 }
@@ -129,7 +129,11 @@ export async function appendLine(path: string, line: string): Promise<void> {
   }
   try {
     const s = await fd.stat();
-    if (!s.isFile()) throw pathUnsafe(path);
+    if (!s.isFile()) {
+      throw new RegistryError(`${path} is not a regular file`, 'RVFT_ERR_REGISTRY_CORRUPT', {
+        details: { path },
+      });
+    }
     let prefix = '';
     if (s.size > 0) {
       const last = Buffer.alloc(1);
@@ -164,7 +168,7 @@ interface Regular {
 /**
  * Opens a file for reading without following a symlink, and checks it is a regular file no
  * larger than `maxBytes` — before a byte is read, so `/dev/zero` or a FIFO cannot exhaust
- * memory or hang the reader. `null` when it does not exist. Errors are RvftErrors naming the
+ * memory or hang the reader. `null` when it does not exist. Errors are RegistryErrors naming the
  * file: PATH_UNSAFE for a symlink; `code` (the caller's: corrupt model or registry file) for
  * something that is not a regular file or is too large.
  */
@@ -185,12 +189,12 @@ async function openRegular(
   try {
     const s = await fd.stat();
     if (!s.isFile()) {
-      throw new RvftError(code, `${path} is not a regular file`, { details: { path } });
+      throw new RegistryError(`${path} is not a regular file`, code, { details: { path } });
     }
     if (s.size > maxBytes) {
-      throw new RvftError(
-        code,
+      throw new RegistryError(
         `${path} is ${s.size} bytes, over the ${maxBytes}-byte limit for this file`,
+        code,
         { details: { path, size: s.size, limit: maxBytes } },
       );
     }

@@ -1,4 +1,5 @@
 export { type AuditRead, championFromAudit, parseAuditLog, type SkippedLine } from './audit';
+export { RegistryError } from './error';
 export { fingerprintDataset } from './fingerprint';
 export { type IoHook, type IoStep, setIoHook } from './fsutil';
 export {
@@ -9,7 +10,6 @@ export {
   type PromoteResult,
   type PromotionVerdict,
   Registry,
-  RegistryError,
   type RegistryOptions,
 } from './registry';
 export {

@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { RvftError } from '@rvft/errors';
+import { RegistryError } from './error';
 
 /**
  * Keeps every registry path inside its root. Names are validated before they become path
@@ -10,8 +10,8 @@ import { RvftError } from '@rvft/errors';
  * user chose it). Files are then opened with O_NOFOLLOW (fsutil), which covers the last step.
  */
 
-function unsafe(path: string, why: string): RvftError {
-  return new RvftError('RVFT_ERR_PATH_UNSAFE', `${path} ${why}`, { details: { path } });
+function unsafe(path: string, why: string): RegistryError {
+  return new RegistryError(`${path} ${why}`, 'RVFT_ERR_PATH_UNSAFE', { details: { path } });
 }
 
 /**

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type ErrorCode, isRvftError, RvftError, type RvftErrorOptions } from '@rvft/errors';
+import { isRvftError } from '@rvft/errors';
 import { evaluationGate, type GateResult, type GateThresholds } from '@rvft/metrics';
 import { describeBackend, loadModel, saveModel, type TrunkHeadModel } from '@rvft/model';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { type AuditRead, parseAuditLog, type SkippedLine } from './audit';
+import { RegistryError } from './error';
 import {
   appendLine,
   atomicWrite,
@@ -42,24 +43,6 @@ import {
   readVerified,
   verifyVersionDir,
 } from './verify';
-
-/**
- * A registry call that cannot be honoured. The code says why: RVFT_ERR_NOT_FOUND (no such
- * model, version or alias), RVFT_ERR_REGISTRY_CONFLICT (the champion moved, the version is
- * aliased or already the champion), RVFT_ERR_REGISTRY_CORRUPT (a torn or invalid registry
- * file), RVFT_ERR_PATH_UNSAFE (a symlink), RVFT_ERR_NO_SPACE (a full disk, nothing changed);
- * bad names and options are RVFT_ERR_INVALID_ARGUMENT.
- */
-export class RegistryError extends RvftError {
-  constructor(
-    message: string,
-    code: ErrorCode = 'RVFT_ERR_INVALID_ARGUMENT',
-    options?: RvftErrorOptions,
-  ) {
-    super(code, message, options);
-    this.name = 'RegistryError';
-  }
-}
 
 const REGISTRY_JSON = 'registry.json';
 const ALIASES_JSON = 'aliases.json';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RvftError } from '@rvft/errors';
 import { MODEL_JSON, WEIGHTS_BIN } from '@rvft/model';
+import { RegistryError } from './error';
 import { hashRegular, readRegular, sha256Bytes } from './fsutil';
 import { MAX_CARD_BYTES, type VersionMeta } from './schema';
 
@@ -31,8 +31,8 @@ const MAX_BYTES: Readonly<Record<string, number>> = {
   [CARD_MD]: MAX_CARD_BYTES,
 };
 
-function corrupt(path: string, problem: string): RvftError {
-  return new RvftError('RVFT_ERR_MODEL_CORRUPT', `${path} ${problem}`, { details: { path } });
+function corrupt(path: string, problem: string): RegistryError {
+  return new RegistryError(`${path} ${problem}`, 'RVFT_ERR_MODEL_CORRUPT', { details: { path } });
 }
 
 const list = (names: readonly string[]) => names.map((n) => JSON.stringify(n)).join(', ');

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMlp, type TrunkHeadModel } from '@rvft/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRegistry, type Registry } from '../src/index';
+import { openRegistry, type Registry, RegistryError } from '../src/index';
 
 const root = mkdtempSync(join(tmpdir(), 'rvft-registry-hostile-'));
 let model: TrunkHeadModel;
@@ -53,6 +53,7 @@ describe('symlinks are refused at every level (RVFT_ERR_PATH_UNSAFE)', () => {
     rmSync(log);
     symlinkSync(victim, log);
     await expect(reg.promote('m', 2)).rejects.toThrow(/audit.log is a symlink/);
+    await expect(reg.promote('m', 2)).rejects.toThrow(RegistryError);
     expect(await codeOf(reg.promote('m', 2))).toBe('RVFT_ERR_PATH_UNSAFE');
     expect(await codeOf(reg.register('m', model))).toBe('RVFT_ERR_PATH_UNSAFE');
     expect(await codeOf(reg.auditLog('m'))).toBe('RVFT_ERR_PATH_UNSAFE');
@@ -158,6 +159,7 @@ describe('meta.json does not choose what verify() checks (RVFT_ERR_MODEL_CORRUPT
       /meta.json has a bad field "files": it must list exactly "model.json", "weights.bin" .*got none/,
     );
     expect(await codeOf(reg.verify('m', 1))).toBe('RVFT_ERR_MODEL_CORRUPT');
+    await expect(reg.verify('m', 1)).rejects.toThrow(RegistryError);
     flipWeights(); // back to the original bytes
     writeMeta(meta);
     (await reg.load('m', { version: 1 })).dispose();
