@@ -231,6 +231,8 @@ export class Registry {
     const dir = await this.modelPath(name);
     await mkdirHere(dir);
     await mkdirHere(await this.modelPath(name, 'versions'));
+    // the lock is a directory beside the model's; a link there is refused like any other
+    await safePath(this.dir, 'models', `${name}.lock`);
     const retries = Math.ceil(this.lockTimeoutMs / 50);
     let release: () => Promise<void>;
     try {

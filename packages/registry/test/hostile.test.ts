@@ -125,6 +125,9 @@ describe('symlinks are refused at every level (RVFT_ERR_PATH_UNSAFE)', () => {
     symlinkSync(info, join(other, 'registry.json'));
     expect(await codeOf(openRegistry(other))).toBe('RVFT_ERR_PATH_UNSAFE');
 
+    symlinkSync(outside(), join(base, 'models/m.lock'));
+    await expect(reg.register('m', model)).rejects.toThrow(/m.lock is a symlink/);
+
     const third = join(root, 'link-models');
     mkdirSync(third);
     symlinkSync(outside(), join(third, 'models'));
