@@ -206,7 +206,7 @@ championOptions(
   .option('--no-progress', 'no progress bar on stderr')
   .addHelpText(
     'after',
-    `${strategyHelp()}\n\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 2 invalid input, 1 failure.`,
+    `${strategyHelp()}\n\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 4 --champion names a version that is not the champion (or the champion moved while training; the challenger stays registered), 2 invalid input, 1 failure.`,
   )
   .action(withBackend(updateCommand));
 
@@ -282,7 +282,7 @@ registry
 registry
   .command('promote')
   .description(
-    'Make a version the champion if it passes the evaluation gate against the current one',
+    'Make a version the champion if it passes the evaluation gate against the current one (exit 3 refused; exit 4 already the champion, or the champion moved meanwhile)',
   )
   .argument('<ref>', '<registry dir>:<name>@<version>')
   .option('--new <file>', 'evaluation rows of the new data: measure both models on them')

@@ -254,6 +254,26 @@ describe('from a CSV to a promoted update', () => {
     ]);
     expect(back.code, back.stdout + back.stderr).toBe(0);
     expect(back.stdout).toMatch(/promoted reg:zoo@2 \(was v1\)/);
+
+    // one policy for both paths: a promotion is gated against the model it replaces. v2 is
+    // the champion, so an update from v1 is refused before anything trains (exit 4, conflict),
+    // and so is promoting v2 again
+    const stale = await rvft([
+      'update',
+      '--champion',
+      'reg:zoo@1',
+      '--new',
+      'new.csv',
+      '--old',
+      'old.csv',
+    ]);
+    expect(stale.code, stale.stderr).toBe(4);
+    expect(stale.stderr).toMatch(/'zoo' v1 is not the champion \(v2 is\)/);
+    const again = await rvft(['registry', 'promote', 'reg:zoo@2']);
+    expect(again.code, again.stderr).toBe(4);
+    expect(again.stderr).toMatch(/v2 already is the champion/);
+    const after = await rvft(['registry', 'list', 'reg']);
+    expect(after.stdout).toMatch(/zoo\s+3 versions\s+latest v3\s+champion=v2/);
   });
 
   it('without old rows the gate cannot rule out forgetting: refused unless --replaces-old', async () => {
@@ -525,8 +545,9 @@ describe('review, cards and housekeeping', () => {
       JSON.parse(readFileSync(join(dir, 'regR/models/zoo/aliases.json'), 'utf8')).aliases;
     expect(state()).toEqual({ champion: 1, candidate: 2 });
     // a version an alias points at cannot be deleted
+    // (the registry's state forbids it: RVFT_ERR_REGISTRY_CONFLICT, exit 4)
     const del = await rvft(['registry', 'delete', 'regR:zoo@2', '--reason', 'tidy']);
-    expect(del.code).toBe(2);
+    expect(del.code).toBe(4);
     expect(del.stderr).toMatch(/candidate/);
     const ok = await rvft([
       'registry',

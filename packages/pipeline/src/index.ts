@@ -20,6 +20,7 @@ export {
   type HeldOut,
   holdOut,
   raceLineage,
+  requireChampion,
   trainingRecordOf,
   type UpdateChampionOptions,
   type UpdateReport,

@@ -1,11 +1,13 @@
 import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import type { DecisionInput, DecisionResult, StrategyId } from '@rvft/decision';
+import { isRvftError } from '@rvft/errors';
 import { type StatisticalGateResult, wilsonInterval } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
 import {
   type DataSchema,
   fingerprintDataset,
   type Registry,
+  RegistryError,
   type TrainingRecord,
   type VersionMeta,
 } from '@rvft/registry';
@@ -56,7 +58,12 @@ export function holdOut(
 export interface UpdateChampionOptions {
   registry: Registry;
   name: string;
-  /** The version to update (default: the champion). Promotion refuses if it is not the champion. */
+  /**
+   * The version to update (default: the champion). With promotion on (the default), it must
+   * be the champion: the gate measures the challenger against the model it would replace, and
+   * any other base is refused up front (RVFT_ERR_REGISTRY_CONFLICT) before anything trains.
+   * With `policy.promote: false` any version may be the base.
+   */
   version?: number;
   /** The new labelled rows, read the way the champion reads data. */
   newData: Dataset;
@@ -218,6 +225,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
   const seed = opts.seed ?? DEFAULT_SEED;
   const version = opts.version ?? (await registry.resolve(name, { alias: 'champion' }));
   const meta = await registry.meta(name, version);
+  if (opts.policy?.promote !== false) await requireChampion(registry, name, version);
   const rows = holdOut(opts.newData, opts.oldData, {
     seed,
     ...(opts.holdout !== undefined ? { holdout: opts.holdout } : {}),
@@ -342,11 +350,21 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
         `review (${review}): ${run.strategy}`,
       );
     } else if (promote) {
-      const res = await registry.promote(name, challengerVersion, {
-        verdict: gate,
-        expectedChampion: version,
-        why: `updateChampion: ${run.strategy}`,
-      });
+      // compare-and-swap: promoted only if the model the gate measured is still the champion
+      const res = await registry
+        .promote(name, challengerVersion, {
+          verdict: gate,
+          expectedChampion: version,
+          why: `updateChampion: ${run.strategy}`,
+        })
+        .catch((e: unknown) => {
+          if (!isRvftError(e) || e.code !== 'RVFT_ERR_REGISTRY_CONFLICT') throw e;
+          throw new RegistryError(
+            `updateChampion: ${e.message}; the challenger is registered as v${challengerVersion} and was not promoted`,
+            'RVFT_ERR_REGISTRY_CONFLICT',
+            { cause: e, details: { ...e.details, challenger: challengerVersion } },
+          );
+        });
       promoted = res.promoted;
     }
     return {
@@ -358,6 +376,28 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
   } finally {
     champion.dispose();
     challenger?.dispose();
+  }
+}
+
+/**
+ * The promotion policy's precondition, shared by every path that promotes (`updateChampion`,
+ * `rvft update`, `rvft registry promote`): the gate measures the challenger against the model
+ * it replaces, so a base that is not the champion is refused — RVFT_ERR_REGISTRY_CONFLICT,
+ * before anything is trained or registered. (The champion moving later, while the challenger
+ * trains, is caught by `registry.promote`'s `expectedChampion` at promote time.)
+ */
+export async function requireChampion(
+  registry: Registry,
+  name: string,
+  version: number,
+): Promise<void> {
+  const champion = (await registry.aliasState(name)).aliases['champion'];
+  if (champion !== version) {
+    throw new RegistryError(
+      `'${name}' v${version} is not the champion (${champion === undefined ? 'there is none' : `v${champion} is`}): a promotion is gated against the model it replaces, so update from the champion, or register without promoting`,
+      'RVFT_ERR_REGISTRY_CONFLICT',
+      { details: { version, champion: champion ?? null } },
+    );
   }
 }
 

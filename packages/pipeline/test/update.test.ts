@@ -67,3 +67,52 @@ describe('updateChampion', () => {
     expect(champion).toBe(report.promoted ? 2 : 1);
   });
 });
+
+describe('updateChampion promotes only over the model it measured', () => {
+  it('a base that is not the champion is refused before training; a champion moved while training is not replaced', async () => {
+    const c = newClassScenario({ seed: 5, nFeatures: 6, nTrainPerClass: 60, classSeparation: 2 });
+    const registry = await openRegistry(mkdtempSync(join(tmpdir(), 'rvft-pipeline-cas-')));
+    await trainChampion({
+      registry,
+      name: 'zoo',
+      data: c.originalTrain,
+      labelColumn: 'y',
+      hiddenDims: [16],
+      seed: 5,
+    });
+    // v2: a copy of v1 made champion by hand
+    const v1 = await registry.load('zoo', { version: 1 });
+    await registry.register('zoo', v1, { metrics: (await registry.meta('zoo', 1)).metrics });
+    v1.dispose();
+    await registry.setAlias('zoo', 'champion', 2, 'test');
+
+    const stale = updateChampion({ registry, name: 'zoo', version: 1, newData: c.newTrain });
+    await expect(stale).rejects.toThrow(/'zoo' v1 is not the champion \(v2 is\)/);
+    await expect(
+      updateChampion({ registry, name: 'zoo', version: 1, newData: c.newTrain }),
+    ).rejects.toMatchObject({ code: 'RVFT_ERR_REGISTRY_CONFLICT', exitCode: 4 });
+    expect(await registry.versions('zoo')).toEqual([1, 2]); // nothing trained or registered
+
+    // measured against v2, but v1 becomes the champion while the challenger trains
+    // (whatever the gate says: a verdict against the wrong model is refused before it is read)
+    let move: Promise<void> | undefined;
+    const moved = updateChampion({
+      registry,
+      name: 'zoo',
+      newData: c.newTrain,
+      oldData: c.originalTrain,
+      race: 'off',
+      train: { epochs: 2 },
+      onDecision: () => {
+        move = registry.setAlias('zoo', 'champion', 1, 'moved during the update');
+      },
+    });
+    await expect(moved).rejects.toMatchObject({ code: 'RVFT_ERR_REGISTRY_CONFLICT' });
+    await move;
+    await expect(moved).rejects.toThrow(
+      /measured against v2, but the champion is v1 now.*registered as v3 and was not promoted/,
+    );
+    expect((await registry.aliasState('zoo')).aliases['champion']).toBe(1);
+    expect(await registry.versions('zoo')).toEqual([1, 2, 3]);
+  });
+});

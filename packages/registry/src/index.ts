@@ -1,12 +1,15 @@
+export { type AuditRead, championFromAudit, parseAuditLog, type SkippedLine } from './audit';
+export { RegistryError } from './error';
 export { fingerprintDataset } from './fingerprint';
+export { type IoHook, type IoStep, setIoHook } from './fsutil';
 export {
+  type AuditReport,
   type GcResult,
   type ModelSummary,
   openRegistry,
   type PromoteResult,
   type PromotionVerdict,
   Registry,
-  RegistryError,
   type RegistryOptions,
 } from './registry';
 export {

@@ -1,24 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type ErrorCode, RvftError, type RvftErrorOptions } from '@rvft/errors';
+import { isRvftError } from '@rvft/errors';
 import { evaluationGate, type GateResult, type GateThresholds } from '@rvft/metrics';
-import {
-  describeBackend,
-  loadModel,
-  MODEL_JSON,
-  saveModel,
-  type TrunkHeadModel,
-  WEIGHTS_BIN,
-} from '@rvft/model';
+import { describeBackend, loadModel, saveModel, type TrunkHeadModel } from '@rvft/model';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
-import { appendLine, atomicWrite, fsyncDir, sha256Bytes, sha256File } from './fsutil';
+import { type AuditRead, parseAuditLog, type SkippedLine } from './audit';
+import { RegistryError } from './error';
+import {
+  appendLine,
+  atomicWrite,
+  fsyncDir,
+  hashRegular,
+  isNoSpace,
+  readRegular,
+  removeEntry,
+  renameEntry,
+} from './fsutil';
+import { safePath } from './paths';
 import {
   AliasName,
   AliasState,
-  AuditEntry,
+  type AuditEntry,
   MAX_CARD_BYTES,
   type ModelCard,
   ModelName,
@@ -29,29 +34,19 @@ import {
   VersionMeta,
   Who,
 } from './schema';
-
-/**
- * A registry call that cannot be honoured. The code says why: not found, conflict (moved
- * champion, aliased version), corrupt files, unsafe paths; bad names are invalid arguments.
- */
-export class RegistryError extends RvftError {
-  constructor(
-    message: string,
-    code: ErrorCode = 'RVFT_ERR_INVALID_ARGUMENT',
-    options?: RvftErrorOptions,
-  ) {
-    super(code, message, options);
-    this.name = 'RegistryError';
-  }
-}
+import {
+  ARTIFACTS,
+  CARD_JSON,
+  CARD_MD,
+  expectedFiles,
+  META_JSON,
+  readVerified,
+  verifyVersionDir,
+} from './verify';
 
 const REGISTRY_JSON = 'registry.json';
-const META_JSON = 'meta.json';
 const ALIASES_JSON = 'aliases.json';
 const AUDIT_LOG = 'audit.log';
-const ARTIFACTS = [MODEL_JSON, WEIGHTS_BIN];
-const CARD_JSON = 'card.json';
-const CARD_MD = 'card.md';
 /** The alias a reviewed candidate carries until `approve` or `reject`. */
 const CANDIDATE = 'candidate';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -63,7 +58,14 @@ const TRASH_DIR = new RegExp(`^\\.trash-([1-9]\\d*)-${UUID}$`);
 const DELETE_RECORD = /^\.delete-([1-9]\d*)\.json$/;
 /** A file being replaced by `atomicWrite`. */
 const ATOMIC_TMP = new RegExp(`^\\..+\\.tmp-${UUID}$`);
+const VERSION_DIR = /^[1-9]\d*$/;
 const deleteRecordName = (version: number) => `.delete-${version}.json`;
+
+/** Read limits for the registry's own files, checked before a byte is read. */
+const MAX_META_BYTES = 16 * 1024 * 1024;
+const MAX_ALIASES_BYTES = 16 * 1024 * 1024;
+const MAX_AUDIT_BYTES = 1024 * 1024 * 1024;
+const MAX_SMALL_BYTES = 64 * 1024;
 
 const DeleteRecord = z.strictObject({
   version: Version,
@@ -85,6 +87,20 @@ function check<S extends z.ZodType>(schema: S, value: unknown, field: string): z
   return r.data;
 }
 
+/** A full disk becomes RVFT_ERR_NO_SPACE; callers use it only where nothing changed. */
+function noSpaceOr(e: unknown, what: string): unknown {
+  return isNoSpace(e)
+    ? new RegistryError(`${what}: the disk is full; nothing was changed`, 'RVFT_ERR_NO_SPACE', {
+        cause: e,
+      })
+    : e;
+}
+
+/** The version an alias points at, by own property only (`constructor` is not an alias). */
+function aliasOf(state: AliasState, alias: string): number | undefined {
+  return Object.hasOwn(state.aliases, alias) ? state.aliases[alias] : undefined;
+}
+
 export interface PromoteResult {
   promoted: boolean;
   /** The champion before the call (null when there was none). */
@@ -92,6 +108,12 @@ export interface PromoteResult {
   to: number;
   /** The recorded-metrics gate's result; null when there was no champion or a verdict was given. */
   gate: GateResult | null;
+  /**
+   * True when the champion moved but its audit entry could not be appended yet (a full disk):
+   * it is kept in `aliases.json` beside the move, shown by `auditLog`, and appended by the next
+   * write to the model. Absent otherwise.
+   */
+  auditPending?: true;
 }
 
 /** A promotion decision reached above the registry (the policy lives there, not here). */
@@ -106,6 +128,8 @@ export interface ModelSummary {
   versions: number;
   latest: number | null;
   aliases: Record<string, number>;
+  /** Set when the model's files could not be read (e.g. a torn `aliases.json`): what and why. */
+  error?: { code: string; message: string };
 }
 
 /** What `gc` did; paths are relative to the registry directory. */
@@ -118,12 +142,25 @@ export interface GcResult {
   finishedDeletes: { name: string; version: number }[];
 }
 
+/** The audit log as `readAudit` returns it. */
+export interface AuditReport {
+  /** Every entry, oldest first — those a crash kept out of the file included (`recovered`). */
+  entries: AuditEntry[];
+  /** Lines of the file that are not entries (torn by a crash or a full disk), with why. */
+  skipped: SkippedLine[];
+  /** Entries the file lacks that the registry still knows (see `readAudit`); appended by the next write. */
+  recovered: AuditEntry[];
+}
+
 export interface RegistryOptions {
   /** Who is acting, for the audit log (default: user@host-pid). */
   actor?: string;
   /** How long to wait for another process's lock, ms (default 30 s). */
   lockTimeoutMs?: number;
 }
+
+/** An audit entry before the registry stamps it (`at`, `who` and `id` are filled in). */
+type NewEntry = Omit<AuditEntry, 'at' | 'who' | 'id'> & { at?: string; who?: string };
 
 /**
  * An embedded model registry: a directory on disk, no server. Versions are immutable and
@@ -132,6 +169,11 @@ export interface RegistryOptions {
  * serialised per model name with a lock file. Versions can be deleted (never while an alias
  * points at them) and `gc` clears what killed writes left behind; review actions (`approve`,
  * `reject`) and model cards are stored here, while the policy deciding them lives above.
+ *
+ * Alias moves and their audit entries cannot disagree: each move writes `aliases.json` with
+ * its audit entry inside (write-ahead), then appends the entry to `audit.log`. A kill -9 or a
+ * full disk between the two leaves the entry in `aliases.json`, where `auditLog` reads it and
+ * the next write appends it. Nothing below the registry directory may be a symlink.
  *
  * @example
  * const reg = await openRegistry('models');
@@ -150,22 +192,47 @@ export class Registry {
     this.lockTimeoutMs = opts.lockTimeoutMs ?? 30_000;
   }
 
-  private modelDir(name: string): string {
-    return join(this.dir, 'models', check(ModelName, name, 'name'));
+  /** A path under a model's directory, after the name check and the symlink check. */
+  private modelPath(name: string, ...rest: string[]): Promise<string> {
+    return safePath(this.dir, 'models', check(ModelName, name, 'name'), ...rest);
   }
 
-  private versionDir(name: string, version: number): string {
-    return join(this.modelDir(name), 'versions', String(version));
+  private versionPath(name: string, version: number, ...rest: string[]): Promise<string> {
+    return this.modelPath(name, 'versions', String(version), ...rest);
   }
 
   /**
-   * Runs `fn` holding the model's lock; waits for other processes. First finishes any delete
-   * a killed process committed but did not complete (`finishDeletes`), so every write sees a
-   * championHistory and audit log that agree with the versions on disk.
+   * Creates the registry on its first write (never on a read: `registry list typo` must not
+   * leave a registry behind): the directory, `models/` and `registry.json`.
+   */
+  private async create(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await mkdirHere(await safePath(this.dir, 'models'));
+    const file = await safePath(this.dir, REGISTRY_JSON);
+    if ((await lstat(file).catch(() => null)) === null) {
+      // wx: of two processes creating a registry at once, exactly one writes the file
+      await atomicWriteExclusive(
+        file,
+        JSON.stringify({ formatVersion: REGISTRY_FORMAT_VERSION }),
+      ).catch((e) => {
+        throw noSpaceOr(e, `creating the registry ${this.dir}`);
+      });
+    }
+  }
+
+  /**
+   * Runs `fn` holding the model's lock; waits for other processes. First recovers what a
+   * killed process (or a full disk) left half-done — audit entries that did not reach the log,
+   * deletes committed but not finished — so every write starts from a registry whose aliases,
+   * history and audit log agree with the versions on disk.
    */
   private async locked<T>(name: string, fn: () => Promise<T>, recover = true): Promise<T> {
-    const dir = this.modelDir(name);
-    await mkdir(join(dir, 'versions'), { recursive: true });
+    await this.create();
+    const dir = await this.modelPath(name);
+    await mkdirHere(dir);
+    await mkdirHere(await this.modelPath(name, 'versions'));
+    // the lock is a directory beside the model's; a link there is refused like any other
+    await safePath(this.dir, 'models', `${name}.lock`);
     const retries = Math.ceil(this.lockTimeoutMs / 50);
     let release: () => Promise<void>;
     try {
@@ -177,35 +244,56 @@ export class Registry {
         realpath: false,
       });
     } catch (e) {
-      throw new RegistryError(`could not lock model '${name}': ${(e as Error).message}`);
+      throw new RegistryError(
+        `could not lock model '${name}': ${(e as Error).message}`,
+        'RVFT_ERR_REGISTRY_CONFLICT',
+        { cause: e },
+      );
     }
     try {
-      if (recover) await this.finishDeletes(name);
+      if (recover) await this.recover(name);
       return await fn();
     } finally {
       await release().catch(() => undefined);
     }
   }
 
-  /** Version numbers of a model, ascending; only complete versions are listed. */
+  /** Appends the audit entries a crash kept out of the log, then finishes committed deletes. */
+  private async recover(name: string): Promise<number[]> {
+    const { recovered } = await this.readAudit(name);
+    const file = await this.modelPath(name, AUDIT_LOG);
+    for (const e of recovered) {
+      try {
+        await appendLine(file, JSON.stringify(e));
+      } catch (err) {
+        throw noSpaceOr(err, `model '${name}': appending a recovered audit entry`);
+      }
+    }
+    return this.finishDeletes(name);
+  }
+
+  /**
+   * Version numbers of a model, ascending; only complete versions are listed — and only real
+   * directories: a symlink named like a version is not one.
+   */
   async versions(name: string): Promise<number[]> {
-    const entries = await readdir(join(this.modelDir(name), 'versions')).catch(
-      () => [] as string[],
-    );
+    const dir = await this.modelPath(name, 'versions');
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     return entries
-      .filter((e) => /^[1-9]\d*$/.test(e))
-      .map(Number)
+      .filter((e) => e.isDirectory() && VERSION_DIR.test(e.name))
+      .map((e) => Number(e.name))
       .sort((a, b) => a - b);
   }
 
   /** The highest version number a model has ever had, deleted ones included (0: none). */
   private async highestVersionEver(name: string): Promise<number> {
-    const entries = await readdir(join(this.modelDir(name), 'versions')).catch(
+    const entries = await readdir(await this.modelPath(name, 'versions')).catch(
       () => [] as string[],
     );
     let max = 0;
     for (const e of entries) {
-      const n = /^[1-9]\d*$/.test(e)
+      // any entry named like a version counts, a symlink too: its number is never handed out
+      const n = VERSION_DIR.test(e)
         ? Number(e)
         : Number(DELETE_RECORD.exec(e)?.[1] ?? TRASH_DIR.exec(e)?.[1] ?? 0);
       if (n > max) max = n;
@@ -218,12 +306,26 @@ export class Registry {
     return who === undefined ? this.actor : check(Who, who, 'who');
   }
 
+  /** Stamps an entry with when, who and a unique id. */
+  private entry(e: NewEntry): AuditEntry {
+    const { at, who, ...rest } = e;
+    return {
+      at: at ?? new Date().toISOString(),
+      who: who ?? this.actor,
+      ...rest,
+      id: randomUUID(),
+    };
+  }
+
   /**
    * Stores a new immutable version (1, 2, 3, … per name; a deleted version's number is never
-   * given again). Files go to a temporary directory, are fsynced with their sha256 recorded,
-   * and the directory is renamed into place: a version is visible complete or not at all.
-   * A `card` (`card.json` + `card.md`, at most `MAX_CARD_BYTES`) is written in that same
-   * directory, so it is covered by the `files` map and verified like the model.
+   * given again). Files go to a temporary directory, are fsynced with their sha256 and size
+   * recorded, and the directory is renamed into place: a version is visible complete or not
+   * at all. A `card` (`card.json` + `card.md`, at most `MAX_CARD_BYTES`) is written in that same
+   * directory, so it is covered by the `files` map and verified like the model. On a full disk
+   * before the rename, nothing is left and RVFT_ERR_NO_SPACE is thrown; after it, the version
+   * is registered and returned, and its `register` audit entry (rebuilt from `meta.json`) is
+   * appended by the next write if the log was full.
    */
   async register(name: string, model: TrunkHeadModel, opts: RegisterOptions = {}): Promise<number> {
     const o = RegisterOptions.safeParse(opts);
@@ -234,8 +336,8 @@ export class Registry {
     }
     const who = this.who(o.data.who);
     const card = o.data.card ? cardFiles(o.data.card) : null;
-    const versionsDir = join(this.modelDir(name), 'versions');
     return this.locked(name, async () => {
+      const versionsDir = await this.modelPath(name, 'versions');
       const existing = await this.versions(name);
       const version = (await this.highestVersionEver(name)) + 1;
       if (
@@ -244,9 +346,11 @@ export class Registry {
       ) {
         throw new RegistryError(
           `lineage.parentVersion: version ${o.data.lineage.parentVersion} of '${name}' does not exist`,
+          'RVFT_ERR_NOT_FOUND',
         );
       }
       const tmp = join(versionsDir, `.tmp-${randomUUID()}`);
+      let meta: VersionMeta;
       try {
         await saveModel(model, tmp);
         if (card) {
@@ -254,10 +358,15 @@ export class Registry {
           await atomicWrite(join(tmp, CARD_MD), card.markdown);
         }
         const files: Record<string, string> = {};
+        const sizes: Record<string, number> = {};
         for (const f of card ? [...ARTIFACTS, CARD_JSON, CARD_MD] : ARTIFACTS) {
-          files[f] = await sha256File(join(tmp, f));
+          const h = await hashRegular(join(tmp, f), Number.MAX_SAFE_INTEGER);
+          if (h === null)
+            throw new RegistryError(`register: ${f} was not written`, 'RVFT_ERR_INTERNAL');
+          files[f] = h.sha256;
+          sizes[f] = h.size;
         }
-        const meta: VersionMeta = {
+        meta = {
           formatVersion: REGISTRY_FORMAT_VERSION,
           name,
           version,
@@ -273,107 +382,102 @@ export class Registry {
           ...(o.data.dataSchema ? { dataSchema: o.data.dataSchema } : {}),
           ...(o.data.training ? { training: o.data.training } : {}),
           files,
+          sizes,
+          registeredBy: who,
         };
         await atomicWrite(join(tmp, META_JSON), JSON.stringify(meta, null, 2));
         await fsyncDir(tmp);
-        await rename(tmp, join(versionsDir, String(version)));
-        await fsyncDir(versionsDir);
+        await renameEntry(tmp, join(versionsDir, String(version)));
       } catch (e) {
         await rm(tmp, { recursive: true, force: true });
-        throw e;
+        throw noSpaceOr(e, `register '${name}'`);
       }
-      await this.audit(name, {
-        action: 'register',
-        to: version,
-        why: o.data.lineage.strategy ?? 'registered',
-        who,
-      });
+      // committed: from here on the version exists, whatever fails
+      await fsyncDir(versionsDir).catch(() => undefined);
+      await this.appendCommitted(name, registerEntry(name, version, meta));
       return version;
     });
   }
 
-  /** A version's metadata, validated. */
+  /**
+   * A version's metadata, validated: it must parse, match its schema, and name the model and
+   * version whose directory it is in. RVFT_ERR_NOT_FOUND when there is no such version,
+   * RVFT_ERR_REGISTRY_CORRUPT (naming the file) when it is damaged.
+   */
   async meta(name: string, version: number): Promise<VersionMeta> {
     check(Version, version, 'version');
-    const file = join(this.versionDir(name, version), META_JSON);
-    let raw: string;
-    try {
-      raw = await readFile(file, 'utf8');
-    } catch {
-      throw new RegistryError(`model '${name}' has no version ${version}`);
+    const file = await this.versionPath(name, version, META_JSON);
+    const raw = await readRegular(file, MAX_META_BYTES, 'RVFT_ERR_REGISTRY_CORRUPT');
+    if (raw === null) {
+      throw new RegistryError(`model '${name}' has no version ${version}`, 'RVFT_ERR_NOT_FOUND');
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(raw);
+      parsed = JSON.parse(raw.toString('utf8'));
     } catch (e) {
-      throw new RegistryError(`${file} is corrupted: ${(e as Error).message}`);
+      throw corruptFile(file, `is not valid JSON (torn or truncated?): ${(e as Error).message}`);
     }
     const meta = VersionMeta.safeParse(parsed);
     if (!meta.success) {
-      throw new RegistryError(
-        `${file} is invalid: ${meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      throw corruptFile(
+        file,
+        `is invalid: ${meta.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     }
     if (meta.data.formatVersion > REGISTRY_FORMAT_VERSION) {
       throw new RegistryError(
         `${file} was written by a newer rvft registry (format ${meta.data.formatVersion}); upgrade @rvft/registry`,
+        'RVFT_ERR_MODEL_INCOMPATIBLE',
+      );
+    }
+    if (meta.data.name !== name || meta.data.version !== version) {
+      throw corruptFile(
+        file,
+        `says it is '${meta.data.name}' v${meta.data.version}, but it is in the directory of '${name}' v${version}`,
       );
     }
     return meta.data;
   }
 
-  /** Checks every artifact of a version against its recorded sha256. */
+  /**
+   * Checks a version's files against its `meta.json` before anything trusts them: the `files`
+   * map must name exactly the artifacts (and both card files when there is a card), the
+   * directory must hold nothing else, and each file must be a regular file (no symlink, no
+   * device) whose size — checked before hashing — and sha256 match. RVFT_ERR_MODEL_CORRUPT or
+   * RVFT_ERR_PATH_UNSAFE, naming the file.
+   */
   async verify(name: string, version: number): Promise<VersionMeta> {
     const meta = await this.meta(name, version);
-    const dir = this.versionDir(name, version);
-    for (const [file, expected] of Object.entries(meta.files)) {
-      const path = join(dir, file);
-      const actual = await sha256File(path).catch(() => null);
-      if (actual === null) throw new RegistryError(`${path} is missing`);
-      if (actual !== expected) {
-        throw new RegistryError(
-          `${path} is corrupted: sha256 ${actual} does not match the recorded ${expected}`,
-        );
-      }
-    }
+    await verifyVersionDir(await this.versionPath(name, version), meta);
     return meta;
   }
 
   /**
-   * A version's model card, checked against the sha256 recorded at register; `undefined`
-   * when it was registered without one. A tampered or missing card file is a RegistryError.
+   * A version's model card, checked against the sha256 (and size) recorded at register;
+   * `undefined` when it was registered without one. A tampered or missing card file is a
+   * RegistryError (RVFT_ERR_MODEL_CORRUPT).
    */
   async card(name: string, version: number): Promise<ModelCard | undefined> {
     const meta = await this.meta(name, version);
-    const jsonSha = meta.files[CARD_JSON];
-    const mdSha = meta.files[CARD_MD];
-    if (jsonSha === undefined && mdSha === undefined) return undefined;
-    const dir = this.versionDir(name, version);
-    const read = async (file: string, expected: string | undefined): Promise<string> => {
-      const path = join(dir, file);
-      if (expected === undefined) {
-        throw new RegistryError(`${join(dir, META_JSON)} records no sha256 for ${file}`);
-      }
-      const bytes = await readFile(path).catch(() => null);
-      if (bytes === null) throw new RegistryError(`${path} is missing`);
-      const actual = sha256Bytes(bytes);
-      if (actual !== expected) {
-        throw new RegistryError(
-          `${path} is corrupted: sha256 ${actual} does not match the recorded ${expected}`,
-        );
-      }
-      return bytes.toString('utf8');
-    };
-    const jsonText = await read(CARD_JSON, jsonSha);
-    const markdown = await read(CARD_MD, mdSha);
+    const dir = await this.versionPath(name, version);
+    const files = expectedFiles(meta, join(dir, META_JSON));
+    if (!files.includes(CARD_JSON)) return undefined;
+    const jsonText = (await readVerified(dir, meta, CARD_JSON)).toString('utf8');
+    const markdown = (await readVerified(dir, meta, CARD_MD)).toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(jsonText);
     } catch (e) {
-      throw new RegistryError(`${join(dir, CARD_JSON)} is corrupted: ${(e as Error).message}`);
+      throw new RegistryError(
+        `${join(dir, CARD_JSON)} is corrupted: ${(e as Error).message}`,
+        'RVFT_ERR_MODEL_CORRUPT',
+      );
     }
     if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-      throw new RegistryError(`${join(dir, CARD_JSON)} is corrupted: not a JSON object`);
+      throw new RegistryError(
+        `${join(dir, CARD_JSON)} is corrupted: not a JSON object`,
+        'RVFT_ERR_MODEL_CORRUPT',
+      );
     }
     return { json: json as Record<string, unknown>, markdown };
   }
@@ -382,64 +486,130 @@ export class Registry {
   async resolve(name: string, ref: { version: number } | { alias: string }): Promise<number> {
     if ('version' in ref) return check(Version, ref.version, 'version');
     const alias = check(AliasName, ref.alias, 'alias');
-    const v = (await this.aliasState(name)).aliases[alias];
-    if (v === undefined) throw new RegistryError(`model '${name}' has no alias '${alias}'`);
+    const v = aliasOf(await this.aliasState(name), alias);
+    if (v === undefined) {
+      throw new RegistryError(`model '${name}' has no alias '${alias}'`, 'RVFT_ERR_NOT_FOUND');
+    }
     return v;
   }
 
-  /** Loads a version after checking its files' sha256. */
+  /** Loads a version after checking its files (see `verify`). */
   async load(name: string, ref: { version: number } | { alias: string }): Promise<TrunkHeadModel> {
     const version = await this.resolve(name, ref);
     await this.verify(name, version);
-    return loadModel(this.versionDir(name, version));
+    return loadModel(await this.versionPath(name, version));
   }
 
+  /**
+   * The model's aliases and champion history (empty when it has none). A torn or invalid
+   * `aliases.json` is RVFT_ERR_REGISTRY_CORRUPT naming the file; alias names are own keys only.
+   */
   async aliasState(name: string): Promise<AliasState> {
-    const file = join(this.modelDir(name), ALIASES_JSON);
-    const raw = await readFile(file, 'utf8').catch(() => null);
+    const file = await this.modelPath(name, ALIASES_JSON);
+    const raw = await readRegular(file, MAX_ALIASES_BYTES, 'RVFT_ERR_REGISTRY_CORRUPT');
     if (raw === null) return { aliases: {}, championHistory: [] };
-    const parsed = AliasState.safeParse(JSON.parse(raw));
-    if (!parsed.success) throw new RegistryError(`${file} is invalid`);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch (e) {
+      throw corruptFile(file, `is not valid JSON (torn or truncated?): ${(e as Error).message}`);
+    }
+    const parsed = AliasState.safeParse(json);
+    if (!parsed.success) {
+      throw corruptFile(
+        file,
+        `is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+      );
+    }
     return parsed.data;
   }
 
-  private async writeAliases(name: string, state: AliasState): Promise<void> {
-    await atomicWrite(join(this.modelDir(name), ALIASES_JSON), JSON.stringify(state, null, 2));
-  }
-
-  /** Appends to the audit log; `who` defaults to the registry's actor, `at` to now. */
-  private async audit(
+  /**
+   * Moves aliases and records why, as one: writes `aliases.json` with the audit entry inside
+   * (the commit point — a rename), then appends the entry to `audit.log`. A full disk before
+   * the rename changes nothing (RVFT_ERR_NO_SPACE); after it, the move stands and is reported
+   * (`auditPending`), the entry staying in `aliases.json` until the next write appends it.
+   */
+  private async commit(
     name: string,
-    entry: Omit<AuditEntry, 'at' | 'who'> & { at?: string; who?: string },
-  ): Promise<void> {
-    const { at, who, ...rest } = entry;
-    const full: AuditEntry = {
-      at: at ?? new Date().toISOString(),
-      who: who ?? this.actor,
-      ...rest,
+    state: Pick<AliasState, 'aliases' | 'championHistory'>,
+    e: NewEntry,
+  ): Promise<{ auditPending: boolean }> {
+    const full = this.entry(e);
+    const next: AliasState = {
+      aliases: state.aliases,
+      championHistory: state.championHistory,
+      pending: full,
     };
-    await appendLine(join(this.modelDir(name), AUDIT_LOG), JSON.stringify(full));
+    try {
+      await atomicWrite(await this.modelPath(name, ALIASES_JSON), JSON.stringify(next, null, 2));
+    } catch (err) {
+      throw noSpaceOr(err, `${e.action} '${name}'`);
+    }
+    return { auditPending: !(await this.appendCommitted(name, full)) };
   }
 
-  /** The audit log, oldest first. A line torn by a crash mid-append is skipped. */
-  async auditLog(name: string): Promise<AuditEntry[]> {
-    const raw = await readFile(join(this.modelDir(name), AUDIT_LOG), 'utf8').catch(() => '');
-    const out: AuditEntry[] = [];
-    for (const line of raw.split('\n')) {
-      if (!line) continue;
-      try {
-        const e = AuditEntry.safeParse(JSON.parse(line));
-        if (e.success) out.push(e.data);
-      } catch {
-        // torn last line
-      }
+  /**
+   * Appends the audit entry of a change already committed elsewhere (a version directory, an
+   * `aliases.json` carrying the entry). A failure here must not be reported as the change
+   * failing — it happened — and loses nothing: recovery rebuilds the entry. False if it failed.
+   */
+  private async appendCommitted(name: string, entry: AuditEntry): Promise<boolean> {
+    try {
+      await appendLine(await this.modelPath(name, AUDIT_LOG), JSON.stringify(entry));
+      return true;
+    } catch {
+      return false;
     }
-    return out;
+  }
+
+  /** Appends an entry that records no change (a refusal); a full disk is RVFT_ERR_NO_SPACE. */
+  private async audit(name: string, e: NewEntry): Promise<void> {
+    try {
+      await appendLine(await this.modelPath(name, AUDIT_LOG), JSON.stringify(this.entry(e)));
+    } catch (err) {
+      throw noSpaceOr(err, `${e.action} '${name}'`);
+    }
+  }
+
+  /** The audit log, oldest first (see `readAudit`: torn lines skipped, lost entries restored). */
+  async auditLog(name: string): Promise<AuditEntry[]> {
+    return (await this.readAudit(name)).entries;
+  }
+
+  /**
+   * The audit log with what reading it found. Lines torn by a crash or a full disk are skipped
+   * and reported (`skipped`: line number and why). Entries the file lacks but the registry
+   * still knows are restored (`recovered`) and included in `entries`: the entry of the last
+   * alias move, kept in `aliases.json` until it reaches the log, and the `register` entry of a
+   * version whose process died after the version was committed (rebuilt from its `meta.json`).
+   * So `championFromAudit(entries)` always equals the champion in `aliases.json`.
+   */
+  async readAudit(name: string): Promise<AuditReport> {
+    const file = await this.modelPath(name, AUDIT_LOG);
+    const raw = await readRegular(file, MAX_AUDIT_BYTES, 'RVFT_ERR_REGISTRY_CORRUPT');
+    const read: AuditRead = parseAuditLog(raw === null ? '' : raw.toString('utf8'));
+    const recovered: AuditEntry[] = [];
+    const registered = new Set(
+      read.entries.filter((e) => e.action === 'register').map((e) => e.to),
+    );
+    for (const v of await this.versions(name)) {
+      if (registered.has(v)) continue;
+      const meta = await this.meta(name, v).catch(() => null);
+      // a version whose meta.json is damaged is reported by verify/load, not invented here
+      if (meta !== null) recovered.push(registerEntry(name, v, meta));
+    }
+    const pending = (await this.aliasState(name)).pending;
+    if (pending !== undefined && !read.entries.some((e) => e.id === pending.id)) {
+      recovered.push(pending);
+    }
+    return { entries: [...read.entries, ...recovered], skipped: read.skipped, recovered };
   }
 
   /**
    * Points an alias at a version (any alias name; `champion` moves are also tracked for
-   * rollback). `opts.who` names who acted in the audit log (default: the registry's actor).
+   * rollback — pointing it at the version it already points at adds nothing to the history).
+   * `opts.who` names who acted in the audit log (default: the registry's actor).
    */
   async setAlias(
     name: string,
@@ -454,18 +624,29 @@ export class Registry {
     await this.locked(name, async () => {
       await this.meta(name, version);
       const state = await this.aliasState(name);
-      const from = state.aliases[a] ?? null;
-      state.aliases[a] = version;
-      if (a === 'champion') state.championHistory.push(version);
-      await this.writeAliases(name, state);
-      await this.audit(name, { action: 'set-alias', alias: a, from, to: version, why, who });
+      const from = aliasOf(state, a) ?? null;
+      const history =
+        a === 'champion' && from !== version
+          ? [...state.championHistory, version]
+          : state.championHistory;
+      await this.commit(
+        name,
+        { aliases: { ...state.aliases, [a]: version }, championHistory: history },
+        { action: 'set-alias', alias: a, from, to: version, why, who },
+      );
     });
   }
 
   /**
    * Makes a version the champion if it passes the evaluation gate against the current
-   * champion's recorded metrics. The first champion needs no gate. On failure nothing moves
-   * and every failed gate is returned (and logged).
+   * champion — the model it replaces, read under the lock, so the comparison is with what is
+   * actually replaced. The first champion needs no gate. On failure nothing moves and every
+   * failed gate is returned (and logged).
+   *
+   * Refused with RVFT_ERR_REGISTRY_CONFLICT, nothing moved: when `expectedChampion` is given and
+   * the champion is another version (the verdict or metrics were measured against a model that
+   * is no longer the one replaced), and when the version already is the champion (promoting it
+   * again would leave a "v2 → v2" step for rollback).
    */
   async promote(
     name: string,
@@ -486,8 +667,9 @@ export class Registry {
        */
       verdict?: PromotionVerdict;
       /**
-       * The champion the verdict was measured against: when the champion has moved since,
-       * nothing moves and a RegistryError says so (a gate against the wrong model is no gate).
+       * The champion the verdict (or `championMetrics`) was measured against: when the
+       * champion is another version now, nothing moves and a RegistryError
+       * (RVFT_ERR_REGISTRY_CONFLICT) says so — a gate against the wrong model is no gate.
        */
       expectedChampion?: number | null;
       /** Who acted, for the audit log (default: the registry's actor). */
@@ -499,26 +681,25 @@ export class Registry {
     return this.locked(name, async () => {
       const challenger = await this.meta(name, challengerVersion);
       const state = await this.aliasState(name);
-      const from = state.aliases['champion'] ?? null;
+      const from = aliasOf(state, 'champion') ?? null;
       if (opts.expectedChampion !== undefined && opts.expectedChampion !== from) {
         throw new RegistryError(
-          `promote: '${name}' v${challengerVersion} was measured against v${opts.expectedChampion ?? 'none'}, but the champion is ${from === null ? 'none' : `v${from}`} now: measure it against the current champion`,
+          `promote: '${name}' v${challengerVersion} was measured against ${opts.expectedChampion === null ? 'no champion' : `v${opts.expectedChampion}`}, but the champion is ${from === null ? 'none' : `v${from}`} now: measure it against the current champion`,
+          'RVFT_ERR_REGISTRY_CONFLICT',
+          { details: { expectedChampion: opts.expectedChampion, champion: from } },
+        );
+      }
+      if (from === challengerVersion) {
+        throw new RegistryError(
+          `promote: '${name}' v${challengerVersion} already is the champion; nothing to promote`,
+          'RVFT_ERR_REGISTRY_CONFLICT',
+          { details: { champion: from } },
         );
       }
       let gate: GateResult | null = null;
+      let failed: readonly string[] | null = null;
       if (opts.verdict && from !== null) {
-        if (!opts.verdict.passed) {
-          await this.audit(name, {
-            action: 'promote-refused',
-            alias: 'champion',
-            from,
-            to: challengerVersion,
-            why: opts.why ?? 'promotion gate failed',
-            failedGates: [...opts.verdict.failed],
-            who,
-          });
-          return { promoted: false, from, to: challengerVersion, gate: null };
-        }
+        if (!opts.verdict.passed) failed = opts.verdict.failed;
       } else if (from !== null) {
         const champion = await this.meta(name, from);
         gate = evaluationGate(
@@ -526,39 +707,49 @@ export class Registry {
           opts.championMetrics ?? champion.metrics,
           opts.gate,
         );
-        if (!gate.passed) {
-          await this.audit(name, {
-            action: 'promote-refused',
-            alias: 'champion',
-            from,
-            to: challengerVersion,
-            why: opts.why ?? 'evaluation gate failed',
-            failedGates: gate.failed,
-            who,
-          });
-          return { promoted: false, from, to: challengerVersion, gate };
-        }
+        if (!gate.passed) failed = gate.failed;
       }
-      state.aliases['champion'] = challengerVersion;
-      state.championHistory.push(challengerVersion);
-      await this.writeAliases(name, state);
-      await this.audit(name, {
-        action: 'promote',
-        alias: 'champion',
+      if (failed !== null) {
+        await this.audit(name, {
+          action: 'promote-refused',
+          alias: 'champion',
+          from,
+          to: challengerVersion,
+          why: opts.why ?? (gate ? 'evaluation gate failed' : 'promotion gate failed'),
+          failedGates: [...failed],
+          who,
+        });
+        return { promoted: false, from, to: challengerVersion, gate };
+      }
+      const { auditPending } = await this.commit(
+        name,
+        {
+          aliases: { ...state.aliases, champion: challengerVersion },
+          championHistory: [...state.championHistory, challengerVersion],
+        },
+        {
+          action: 'promote',
+          alias: 'champion',
+          from,
+          to: challengerVersion,
+          why: opts.why ?? (from !== null ? 'evaluation gate passed' : 'first champion'),
+          who,
+        },
+      );
+      return {
+        promoted: true,
         from,
         to: challengerVersion,
-        why:
-          opts.why ??
-          (gate || (opts.verdict && from !== null) ? 'evaluation gate passed' : 'first champion'),
-        who,
-      });
-      return { promoted: true, from, to: challengerVersion, gate };
+        gate,
+        ...(auditPending ? { auditPending: true as const } : {}),
+      };
     });
   }
 
   /**
    * Moves the champion back to the previous champion (deleted versions are no longer in the
-   * history, so they are skipped). `opts.who` names who acted in the audit log.
+   * history, so they are skipped, and so is a repeat of the current champion an older file may
+   * hold). RVFT_ERR_REGISTRY_CONFLICT when there is none. `opts.who` names who acted.
    */
   async rollback(
     name: string,
@@ -568,15 +759,21 @@ export class Registry {
     const who = this.who(opts.who);
     return this.locked(name, async () => {
       const state = await this.aliasState(name);
-      const from = state.aliases['champion'];
-      if (from === undefined || state.championHistory.length < 2) {
-        throw new RegistryError(`model '${name}' has no previous champion to roll back to`);
+      const from = aliasOf(state, 'champion');
+      const history = [...state.championHistory];
+      while (from !== undefined && history.at(-1) === from) history.pop();
+      const to = history.at(-1);
+      if (from === undefined || to === undefined) {
+        throw new RegistryError(
+          `model '${name}' has no previous champion to roll back to`,
+          'RVFT_ERR_REGISTRY_CONFLICT',
+        );
       }
-      state.championHistory.pop();
-      const to = state.championHistory.at(-1) as number;
-      state.aliases['champion'] = to;
-      await this.writeAliases(name, state);
-      await this.audit(name, { action: 'rollback', alias: 'champion', from, to, why, who });
+      await this.commit(
+        name,
+        { aliases: { ...state.aliases, champion: to }, championHistory: history },
+        { action: 'rollback', alias: 'champion', from, to, why, who },
+      );
       return { from, to };
     });
   }
@@ -607,30 +804,37 @@ export class Registry {
     const who = this.who(opts.who);
     await this.locked(name, async () => {
       if (!(await this.versions(name)).includes(version)) {
-        throw new RegistryError(`model '${name}' has no version ${version}`);
+        throw new RegistryError(`model '${name}' has no version ${version}`, 'RVFT_ERR_NOT_FOUND');
       }
       const state = await this.aliasState(name);
       const aliases = Object.keys(state.aliases)
-        .filter((a) => state.aliases[a] === version)
+        .filter((a) => aliasOf(state, a) === version)
         .sort();
       if (aliases.length > 0) {
         throw new RegistryError(
           `deleteVersion: '${name}' v${version} is what alias${aliases.length > 1 ? 'es' : ''} ${aliases.map((a) => `'${a}'`).join(', ')} point${aliases.length > 1 ? '' : 's'} at: move or delete ${aliases.length > 1 ? 'them' : 'it'} first (deleteAlias; the champion moves with promote, approve or rollback)`,
+          'RVFT_ERR_REGISTRY_CONFLICT',
         );
       }
-      const versionsDir = join(this.modelDir(name), 'versions');
+      const versionsDir = await this.modelPath(name, 'versions');
       const record: DeleteRecord = { version, why: w, who, at: new Date().toISOString() };
       const recordPath = join(versionsDir, deleteRecordName(version));
-      await atomicWrite(recordPath, JSON.stringify(record));
       const trash = `.trash-${version}-${randomUUID()}`;
       try {
-        await rename(join(versionsDir, String(version)), join(versionsDir, trash));
+        await atomicWrite(recordPath, JSON.stringify(record));
+        await renameEntry(join(versionsDir, String(version)), join(versionsDir, trash));
       } catch (e) {
         await rm(recordPath, { force: true });
-        throw e;
+        throw noSpaceOr(e, `deleteVersion '${name}' v${version}`);
       }
-      await fsyncDir(versionsDir);
-      await this.finishDelete(name, record, trash, false);
+      // committed: the version is gone; what is left is idempotent and redone by recovery
+      // (the next write, or gc) if it fails here, e.g. on a full disk
+      try {
+        await fsyncDir(versionsDir);
+        await this.finishDelete(name, record, trash, false);
+      } catch {
+        // the trash directory stays, and with it the work for recovery
+      }
     });
   }
 
@@ -644,24 +848,26 @@ export class Registry {
     const { version } = record;
     const state = await this.aliasState(name);
     const history = withoutVersion(state.championHistory, version);
-    if (history.length !== state.championHistory.length) {
-      await this.writeAliases(name, { ...state, championHistory: history });
-    }
+    const entry: NewEntry = {
+      at: record.at,
+      who: record.who,
+      action: 'delete',
+      from: version,
+      to: null,
+      why: record.why,
+    };
     const audited =
       checkAudit &&
       (await this.auditLog(name)).some((e) => e.action === 'delete' && e.from === version);
-    if (!audited) {
-      await this.audit(name, {
-        at: record.at,
-        who: record.who,
-        action: 'delete',
-        from: version,
-        to: null,
-        why: record.why,
-      });
+    if (history.length !== state.championHistory.length) {
+      // the history change and its entry in one write, like every alias move
+      // (an entry that misses the log stays in aliases.json; recovery appends it)
+      await this.commit(name, { aliases: state.aliases, championHistory: history }, entry);
+    } else if (!audited) {
+      await this.audit(name, entry);
     }
-    const versionsDir = join(this.modelDir(name), 'versions');
-    await rm(join(versionsDir, trash), { recursive: true, force: true });
+    const versionsDir = await this.modelPath(name, 'versions');
+    await removeEntry(join(versionsDir, trash));
     await fsyncDir(versionsDir);
   }
 
@@ -671,9 +877,9 @@ export class Registry {
    * Returns the versions whose delete it finished.
    */
   private async finishDeletes(name: string): Promise<number[]> {
-    const versionsDir = join(this.modelDir(name), 'versions');
+    const versionsDir = await this.modelPath(name, 'versions');
     const entries = await readdir(versionsDir).catch(() => [] as string[]);
-    const live = new Set(entries.filter((e) => /^[1-9]\d*$/.test(e)));
+    const live = new Set(entries.filter((e) => VERSION_DIR.test(e)));
     for (const e of entries) {
       const m = DELETE_RECORD.exec(e);
       // killed before the rename: the version is intact, nothing was deleted
@@ -717,22 +923,29 @@ export class Registry {
     if (a === 'champion') {
       throw new RegistryError(
         `deleteAlias: '${name}' 'champion' cannot be deleted: use rollback or promote to move it`,
+        'RVFT_ERR_REGISTRY_CONFLICT',
       );
     }
     await this.locked(name, async () => {
       const state = await this.aliasState(name);
-      const from = state.aliases[a];
-      if (from === undefined) throw new RegistryError(`model '${name}' has no alias '${a}'`);
-      await this.writeAliases(name, { ...state, aliases: withoutKey(state.aliases, a) });
-      await this.audit(name, { action: 'delete-alias', alias: a, from, to: null, why: w, who });
+      const from = aliasOf(state, a);
+      if (from === undefined) {
+        throw new RegistryError(`model '${name}' has no alias '${a}'`, 'RVFT_ERR_NOT_FOUND');
+      }
+      await this.commit(
+        name,
+        { aliases: withoutKey(state.aliases, a), championHistory: state.championHistory },
+        { action: 'delete-alias', alias: a, from, to: null, why: w, who },
+      );
     });
   }
 
   private requireCandidate(action: string, name: string, version: number, state: AliasState) {
-    const candidate = state.aliases[CANDIDATE];
+    const candidate = aliasOf(state, CANDIDATE);
     if (candidate !== version) {
       throw new RegistryError(
         `${action}: '${name}' v${version} is not the candidate (${candidate === undefined ? `'${name}' has no '${CANDIDATE}' alias` : `the '${CANDIDATE}' alias points at v${candidate}`})`,
+        'RVFT_ERR_REGISTRY_CONFLICT',
       );
     }
   }
@@ -757,17 +970,21 @@ export class Registry {
       await this.meta(name, version);
       const state = await this.aliasState(name);
       this.requireCandidate('approve', name, version, state);
-      const from = state.aliases['champion'] ?? null;
+      const from = aliasOf(state, 'champion') ?? null;
       if (opts.expectedChampion !== undefined && opts.expectedChampion !== from) {
         throw new RegistryError(
           `approve: '${name}' v${version} was reviewed against v${opts.expectedChampion ?? 'none'}, but the champion is ${from === null ? 'none' : `v${from}`} now: review it against the current champion`,
+          'RVFT_ERR_REGISTRY_CONFLICT',
         );
       }
       const aliases = { ...withoutKey(state.aliases, CANDIDATE), champion: version };
       const championHistory =
         from === version ? state.championHistory : [...state.championHistory, version];
-      await this.writeAliases(name, { aliases, championHistory });
-      await this.audit(name, { action: 'approve', alias: 'champion', from, to: version, why, who });
+      await this.commit(
+        name,
+        { aliases, championHistory },
+        { action: 'approve', alias: 'champion', from, to: version, why, who },
+      );
       return { from, to: version };
     });
   }
@@ -785,15 +1002,11 @@ export class Registry {
     await this.locked(name, async () => {
       const state = await this.aliasState(name);
       this.requireCandidate('reject', name, version, state);
-      await this.writeAliases(name, { ...state, aliases: withoutKey(state.aliases, CANDIDATE) });
-      await this.audit(name, {
-        action: 'reject',
-        alias: CANDIDATE,
-        from: version,
-        to: null,
-        why,
-        who,
-      });
+      await this.commit(
+        name,
+        { aliases: withoutKey(state.aliases, CANDIDATE), championHistory: state.championHistory },
+        { action: 'reject', alias: CANDIDATE, from: version, to: null, why, who },
+      );
     });
   }
 
@@ -812,20 +1025,17 @@ export class Registry {
       'graceMs',
     );
     const result: GcResult = { removed: [], kept: [], finishedDeletes: [] };
-    const names = await readdir(join(this.dir, 'models')).catch(() => [] as string[]);
+    const names = await readdir(await safePath(this.dir, 'models')).catch(() => [] as string[]);
     for (const name of names.sort()) {
       if (!ModelName.safeParse(name).success) continue;
-      const modelDir = join(this.dir, 'models', name);
-      // a model has versions/; a lock directory beside it does not
-      const isModel = await stat(join(modelDir, 'versions')).then(
-        (s) => s.isDirectory(),
-        () => false,
-      );
-      if (!isModel) continue;
+      // a model has versions/; a lock directory beside it does not; a symlink is never a model
+      const modelDir = await lstat(join(this.dir, 'models', name)).catch(() => null);
+      const versionsDir = await lstat(join(this.dir, 'models', name, 'versions')).catch(() => null);
+      if (!modelDir?.isDirectory() || !versionsDir?.isDirectory()) continue;
       await this.locked(
         name,
         async () => {
-          for (const version of await this.finishDeletes(name)) {
+          for (const version of await this.recover(name)) {
             result.finishedDeletes.push({ name, version });
           }
           const now = Date.now();
@@ -834,13 +1044,14 @@ export class Registry {
             for (const e of entries.sort()) {
               if (!isTemp(e)) continue;
               const path = join(this.dir, rel, e);
-              const s = await stat(path).catch(() => null);
+              // lstat: a link named like a temp entry is removed, never followed
+              const s = await lstat(path).catch(() => null);
               if (s === null) continue;
               if (!noGrace && graceMs > 0 && now - s.mtimeMs < graceMs) {
                 result.kept.push(join(rel, e));
                 continue;
               }
-              await rm(path, { recursive: true, force: true });
+              await removeEntry(path);
               result.removed.push(join(rel, e));
             }
           };
@@ -864,25 +1075,67 @@ export class Registry {
       const meta = await this.meta(name, v);
       out.push({
         ...meta,
-        aliases: Object.keys(state.aliases).filter((a) => state.aliases[a] === v),
+        aliases: Object.keys(state.aliases).filter((a) => aliasOf(state, a) === v),
       });
     }
     return out;
   }
 
-  /** Every model in the registry. */
+  /**
+   * Every model in the registry. A model whose files cannot be read (a torn `aliases.json`, a
+   * symlinked directory) is still listed, with `error` saying what and why, so one broken
+   * model does not hide the others. RVFT_ERR_NOT_FOUND when there is no registry at `dir`
+   * (nothing is created by reading).
+   */
   async list(): Promise<ModelSummary[]> {
-    const names = await readdir(join(this.dir, 'models')).catch(() => [] as string[]);
+    const models = await safePath(this.dir, 'models');
+    const names = await readdir(models).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      return null;
+    });
+    if (names === null) {
+      const exists = await lstat(this.dir).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) {
+        throw new RegistryError(`no registry at ${this.dir}`, 'RVFT_ERR_NOT_FOUND', {
+          details: { path: this.dir },
+        });
+      }
+      return [];
+    }
     const out: ModelSummary[] = [];
     for (const name of names.sort()) {
       if (!ModelName.safeParse(name).success) continue;
-      const versions = await this.versions(name);
-      out.push({
-        name,
-        versions: versions.length,
-        latest: versions.at(-1) ?? null,
-        aliases: (await this.aliasState(name)).aliases,
-      });
+      // a model directory has versions/ (a lock directory beside it does not); a link named
+      // like a model is listed, and marked, by the checks below
+      const s = await lstat(join(models, name)).catch(() => null);
+      const hasVersions = await lstat(join(models, name, 'versions')).then(
+        (v) => v.isDirectory() || v.isSymbolicLink(),
+        () => false,
+      );
+      if (s === null || (!s.isSymbolicLink() && !(s.isDirectory() && hasVersions))) continue;
+      let versions: number[] = [];
+      try {
+        versions = await this.versions(name);
+        const state = await this.aliasState(name);
+        out.push({
+          name,
+          versions: versions.length,
+          latest: versions.at(-1) ?? null,
+          aliases: { ...state.aliases },
+        });
+      } catch (e) {
+        if (!isRvftError(e)) throw e;
+        out.push({
+          name,
+          versions: versions.length,
+          latest: versions.at(-1) ?? null,
+          aliases: {},
+          error: { code: e.code, message: e.message },
+        });
+      }
     }
     return out;
   }
@@ -907,9 +1160,58 @@ function withoutKey(record: Record<string, number>, key: string): Record<string,
   return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }
 
+function corruptFile(file: string, problem: string): RegistryError {
+  return new RegistryError(`${file} ${problem}`, 'RVFT_ERR_REGISTRY_CORRUPT', {
+    details: { path: file },
+  });
+}
+
+/**
+ * A version's `register` audit entry, from its `meta.json`: what `register` appends, and what
+ * recovery appends when a kill -9 or a full disk kept it out of the log after the version was
+ * committed. The id is fixed per version (numbers are never reused), so it is appended once.
+ */
+function registerEntry(name: string, version: number, meta: VersionMeta): AuditEntry {
+  return {
+    at: meta.createdAt,
+    who: meta.registeredBy ?? 'unknown (recovered)',
+    action: 'register',
+    to: version,
+    why: meta.lineage.strategy ?? 'registered',
+    id: `register-${name}-${version}`.slice(0, 64),
+  };
+}
+
+/** mkdir of one directory (its parent exists); an existing one is fine. */
+async function mkdirHere(path: string): Promise<void> {
+  await mkdir(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw noSpaceOr(e, `creating ${path}`);
+  });
+}
+
+/** Writes a small file only if it does not exist yet (O_EXCL); losing that race is fine. */
+async function atomicWriteExclusive(path: string, data: string): Promise<void> {
+  const fd = await open(path, 'wx').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EEXIST') return null;
+    throw e;
+  });
+  if (fd === null) return;
+  try {
+    await fd.writeFile(data);
+    await fd.sync();
+  } catch (e) {
+    await fd.close();
+    await rm(path, { force: true });
+    throw e;
+  }
+  await fd.close();
+}
+
 async function readDeleteRecord(path: string, version: number): Promise<DeleteRecord | null> {
   try {
-    const r = DeleteRecord.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    const raw = await readRegular(path, MAX_SMALL_BYTES, 'RVFT_ERR_REGISTRY_CORRUPT');
+    if (raw === null) return null;
+    const r = DeleteRecord.safeParse(JSON.parse(raw.toString('utf8')));
     return r.success && r.data.version === version ? r.data : null;
   } catch {
     return null;
@@ -929,38 +1231,42 @@ function cardFiles(card: ModelCard): { json: string; markdown: string } {
   if (jsonBytes + mdBytes > MAX_CARD_BYTES) {
     throw new RegistryError(
       `card: ${jsonBytes + mdBytes} bytes (card.json ${jsonBytes} + card.md ${mdBytes}) is over the ${MAX_CARD_BYTES}-byte (1 MiB) limit: keep large reports outside the registry and link them from the card`,
+      'RVFT_ERR_DATA_TOO_LARGE',
     );
   }
   return { json, markdown: card.markdown };
 }
 
-/** Opens (creating if needed) a registry directory; refuses one written by a newer format. */
+/**
+ * Opens a registry directory; refuses one written by a newer format or whose `registry.json`
+ * is damaged or a symlink. Creates nothing: a registry that does not exist yet is created by
+ * its first write (`register` …), so a mistyped directory given to a read leaves no trace.
+ */
 export async function openRegistry(dir: string, opts: RegistryOptions = {}): Promise<Registry> {
-  await mkdir(join(dir, 'models'), { recursive: true });
-  const file = join(dir, REGISTRY_JSON);
-  const raw = await readFile(file, 'utf8').catch(() => null);
-  if (raw === null) {
-    const exists = await stat(file).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
-      // wx: of two processes creating a registry at once, exactly one writes the file
-      await writeFile(file, JSON.stringify({ formatVersion: REGISTRY_FORMAT_VERSION }), {
-        flag: 'wx',
-      }).catch(() => undefined);
+  const root = await lstat(dir).catch(() => null);
+  if (root !== null) {
+    // the root may be a link (the user chose it); nothing below it may
+    const s = root.isSymbolicLink() ? await stat(dir) : root;
+    if (!s.isDirectory()) {
+      throw new RegistryError(`${dir} is not a directory`, 'RVFT_ERR_INVALID_ARGUMENT', {
+        details: { path: dir },
+      });
     }
-  } else {
-    let info: { formatVersion: number };
-    try {
-      info = RegistryInfo.parse(JSON.parse(raw));
-    } catch {
-      throw new RegistryError(`${file} is not a valid rvft registry file`);
-    }
-    if (info.formatVersion > REGISTRY_FORMAT_VERSION) {
-      throw new RegistryError(
-        `${dir} was written by a newer rvft registry (format ${info.formatVersion}; this @rvft/registry reads up to ${REGISTRY_FORMAT_VERSION}): upgrade @rvft/registry`,
-      );
+    const file = await safePath(dir, REGISTRY_JSON);
+    const raw = await readRegular(file, MAX_SMALL_BYTES, 'RVFT_ERR_REGISTRY_CORRUPT');
+    if (raw !== null) {
+      let info: { formatVersion: number };
+      try {
+        info = RegistryInfo.parse(JSON.parse(raw.toString('utf8')));
+      } catch {
+        throw corruptFile(file, 'is not a valid rvft registry file');
+      }
+      if (info.formatVersion > REGISTRY_FORMAT_VERSION) {
+        throw new RegistryError(
+          `${dir} was written by a newer rvft registry (format ${info.formatVersion}; this @rvft/registry reads up to ${REGISTRY_FORMAT_VERSION}): upgrade @rvft/registry`,
+          'RVFT_ERR_MODEL_INCOMPATIBLE',
+        );
+      }
     }
   }
   return new Registry(dir, opts);

@@ -124,17 +124,14 @@ export const VersionMeta = z.strictObject({
   dataSchema: DataSchema.optional(),
   /** How it was trained; absent on versions registered without one. */
   training: TrainingRecord.optional(),
-  /** sha256 of every artifact file, checked at load. */
+  /** sha256 of every file of the version (artifacts, card), checked at load. */
   files: z.record(z.string(), sha256),
+  /** Byte size of every file in `files`, checked before a byte is hashed (absent on old versions). */
+  sizes: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Who registered it: the register audit entry is rebuilt from this if a crash lost it. */
+  registeredBy: Who.optional(),
 });
 export type VersionMeta = z.infer<typeof VersionMeta>;
-
-export const AliasState = z.strictObject({
-  aliases: z.record(z.string(), Version),
-  /** Every champion in order, the current one last: what rollback walks back through. */
-  championHistory: z.array(Version),
-});
-export type AliasState = z.infer<typeof AliasState>;
 
 export const AuditEntry = z.strictObject({
   at: z.string(),
@@ -159,7 +156,22 @@ export const AuditEntry = z.strictObject({
   to: Version.nullable().optional(),
   why: z.string(),
   failedGates: z.array(z.string()).optional(),
+  /** Unique per entry: how recovery tells whether a pending entry reached the log. */
+  id: z.string().max(64).optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AliasState = z.strictObject({
+  aliases: z.record(AliasName, Version),
+  /** Every champion in order, the current one last: what rollback walks back through. */
+  championHistory: z.array(Version),
+  /**
+   * The audit entry for the move that produced this state, written in the same atomic write
+   * (write-ahead): if the process dies, or the disk fills, before the entry reaches
+   * `audit.log`, readers still see it and the next write appends it. Absent on older files.
+   */
+  pending: AuditEntry.optional(),
+});
+export type AliasState = z.infer<typeof AliasState>;
 
 export const RegistryInfo = z.object({ formatVersion: z.number().int().positive() });

@@ -127,6 +127,7 @@ describe('interrupted deletes and gc', () => {
         from: 2,
         to: null,
         why: 'retired',
+        id: expect.any(String),
       },
     ]);
     // a second gc has nothing to do, and the number stays taken

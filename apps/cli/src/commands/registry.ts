@@ -1,6 +1,6 @@
 import type { StatisticalGateResult } from '@rvft/metrics';
 import { gateOnRows } from '@rvft/pipeline';
-import { openRegistry } from '@rvft/registry';
+import { openRegistry, RegistryError } from '@rvft/registry';
 import { formatRef, parseModelRef } from '../champion-ref';
 import { ExitCode, InputError } from '../errors';
 import { loadForModel } from '../tables';
@@ -77,6 +77,12 @@ export async function registryPromote(
   const reg = await openRegistry(ref.registryDir);
   const { version } = ref;
   const current = (await reg.aliasState(ref.name)).aliases['champion'];
+  if (current === version) {
+    throw new RegistryError(
+      `'${ref.name}' v${version} already is the champion; nothing to promote`,
+      'RVFT_ERR_REGISTRY_CONFLICT',
+    );
+  }
   let verdict: StatisticalGateResult | undefined;
   let note = '';
   if (opts.new && current !== undefined) {
@@ -105,9 +111,12 @@ export async function registryPromote(
   } else if (current !== undefined) {
     note = ' (on recorded metrics; pass --new/--old to measure both models on the same rows)';
   }
+  // the policy `rvft update` applies too: gated against the model it replaces, and moved only
+  // if that model is still the champion when the move happens (else exit 4, nothing moved)
   const res = await reg.promote(ref.name, version, {
     why: opts.why ?? 'rvft registry promote',
-    ...(verdict ? { verdict, expectedChampion: current ?? null } : {}),
+    expectedChampion: current ?? null,
+    ...(verdict ? { verdict } : {}),
   });
   const failures = verdict
     ? verdict.checks.filter((c) => c.status === 'failed').map((c) => c.message)
