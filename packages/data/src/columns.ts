@@ -31,7 +31,11 @@ export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** An empty cell: absent key, JSON null, or blank text. */
 export function isMissing(raw: unknown): boolean {
-  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+  if (raw === undefined || raw === null) return true;
+  // most cells start with a non-space: no trimmed copy for them
+  return (
+    typeof raw === 'string' && (raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === ''))
+  );
 }
 
 function isUnnamed(name: string): boolean {
