@@ -166,6 +166,16 @@ export async function* readText(fh: FileHandle, what: string, maxBytes: number) 
       );
     }
     const chunk = buffer.subarray(0, bytesRead);
+    if (
+      total === bytesRead &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    ) {
+      throw new DatasetError(
+        `${what}: line 1: the file starts with a UTF-16 byte-order mark; save it as UTF-8`,
+        'RVFT_ERR_DATA_ENCODING',
+        { details: { file: what, line: 1 } },
+      );
+    }
     let text: string;
     try {
       text = decoder.decode(chunk, { stream: true });

@@ -142,6 +142,15 @@ describe('encoding: UTF-8 or a named line', { timeout: 60_000 }, () => {
     }
   });
 
+  it('a UTF-16 file is named as such', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a,y\n1,x\n', 'utf16le')]);
+    const path = file(utf16);
+    expect(await failure(loadCsv(path, y))).toEqual({
+      code: 'RVFT_ERR_DATA_ENCODING',
+      message: `${path}: line 1: the file starts with a UTF-16 byte-order mark; save it as UTF-8`,
+    });
+  });
+
   it('a byte-order mark is dropped in CSV and JSON Lines alike', async () => {
     const csv = await loadCsv(file('\ufeffa,y\n1,x\n'), y);
     expect(csv.featureNames).toEqual(['a']);
