@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse as csvStream } from 'csv-parse';
 import { parse as csvSync } from 'csv-parse/sync';
 import { type Dataset, DatasetError } from './dataset';
-import { type Limits, limitsOf, TableBuilder, type TableOptions } from './table';
+import { FLOAT32_MAX, type Limits, limitsOf, TableBuilder, type TableOptions } from './table';
 import { openDataFile, readText } from './text';
 
 export type { TableOptions } from './table';
@@ -136,15 +136,13 @@ function writtenNumber(line: string, key: string, value: number): string {
   return found?.[1] ?? String(value);
 }
 
-/** Largest finite float32 (also in table.ts, which refuses larger values). */
-const FLOAT32_MAX = 3.4028234663852886e38;
-
 /** Turns JSON Lines lines into builder rows; the first object's keys are the header. */
 class JsonlRows {
   private builder: TableBuilder | undefined;
   private header: string[] = [];
   private headerSet = new Set<string>();
   private firstLine = 0;
+  private readonly seenIgnored = new Set<string>();
   private readonly explicit: boolean;
   private readonly ignored: Set<string>;
   private readonly opts: TableOptions;
@@ -192,11 +190,17 @@ class JsonlRows {
     const obj = value as Record<string, unknown>;
     if (!this.builder) {
       this.header = Object.keys(obj);
+      // an ignored key may first appear further down (an optional field); it must appear somewhere
+      for (const key of this.ignored) {
+        if (!Object.hasOwn(obj, key)) this.header.push(key);
+        else this.seenIgnored.add(key);
+      }
       this.headerSet = new Set(this.header);
       this.builder = new TableBuilder(this.header, this.opts, this.limits, this.what);
       this.firstLine = line;
     } else if (!this.explicit) {
       for (const key of Object.keys(obj)) {
+        if (this.ignored.has(key)) this.seenIgnored.add(key);
         if (!this.headerSet.has(key) && !this.ignored.has(key)) {
           throw new DatasetError(
             `${this.what}: line ${line}: key '${key}' is not in the first object (line ${this.firstLine}); every object must have the same keys, or list '${key}' in ignoreColumns`,
@@ -219,6 +223,10 @@ class JsonlRows {
 
   finish(): Dataset {
     if (!this.builder) throw new DatasetError(`${this.what}: the file is empty (no JSON objects)`);
+    const unseen = [...this.ignored].find((key) => !this.seenIgnored.has(key));
+    if (unseen !== undefined) {
+      throw new DatasetError(`${this.what}: ignored column '${unseen}' is in no object`);
+    }
     return this.builder.finish();
   }
 }

@@ -184,7 +184,7 @@ function trimmed(text: string): string {
 }
 
 /** Largest finite float32; a decimal beyond it would be stored as Infinity. */
-const FLOAT32_MAX = 3.4028234663852886e38;
+export const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A cell as it is in the file: CSV text as is, a JSON value as JSON. */
 function quote(raw: unknown): string {

@@ -311,6 +311,11 @@ describe('JSON Lines objects: own keys only', () => {
       parseJsonl('{"a":1,"y":0,"b":1}\n{"a":2,"y":1}\n', { ...y, ignoreColumns: ['b'] }).nRows,
     ).toBe(2);
     expect(parseJsonl(text, { ...y, featureColumns: ['a'] }).nRows).toBe(2);
+    // an optional key first seen further down may be ignored; a key seen nowhere is a typo
+    expect(parseJsonl(text, { ...y, ignoreColumns: ['b'] }).featureNames).toEqual(['a']);
+    expect(() => parseJsonl('{"a":1,"y":0}\n', { ...y, ignoreColumns: ['c'] })).toThrow(
+      "jsonl: ignored column 'c' is in no object",
+    );
   });
 });
 
