@@ -5,6 +5,7 @@ import {
   loadTable as loadDataTable,
   type TableOptions,
 } from '@rvft/data';
+import { InputError } from './errors';
 
 /** What the loader notices (an index column dropped, a column of row numbers) goes to stderr. */
 const notice = (m: string) => console.error(`rvft: note: ${m}`);
@@ -26,5 +27,11 @@ export function loadForModel(
   inputDim: number,
   outputDim: number,
 ): Promise<Dataset> {
+  // the library names its option; a user of the command knows the flag
+  if (!schema && !labelColumn) {
+    throw new InputError(
+      '--label: required (the model was registered without a data schema to take it from)',
+    );
+  }
   return loadDataForModel(path, { schema, inputDim, outputDim }, { labelColumn, onNotice: notice });
 }
