@@ -29,6 +29,15 @@ const ID_LIKE = /^(?:index|id|row)$/i;
  */
 export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** At most this many names are listed in a message. */
+const LIST_LIMIT = 20;
+
+/** Names for a message: the first few, and how many there are in all. */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LIST_LIMIT).join(', ');
+  return names.length > LIST_LIMIT ? `${shown}, … (${names.length} in all)` : shown;
+}
+
 /** An empty cell: absent key, JSON null, or blank text. */
 export function isMissing(raw: unknown): boolean {
   if (raw === undefined || raw === null) return true;
@@ -87,27 +96,32 @@ export class RowNumberRun {
 
 function checkExplicit(columns: readonly string[], opts: ColumnChoice, what: string): string[] {
   const names = opts.featureColumns ?? [];
+  const present = new Set(columns);
   for (const f of names) {
-    if (!columns.includes(f)) {
+    if (!present.has(f)) {
       throw new DatasetError(`${what}: feature column '${f}' not found`, 'RVFT_ERR_DATA_SCHEMA');
     }
     if (f === opts.labelColumn) {
       throw new DatasetError(`${what}: '${f}' is the label column and cannot be a feature`);
     }
   }
-  const dup = names.find((f, i) => names.indexOf(f) !== i);
-  if (dup !== undefined) {
-    throw new DatasetError(`${what}: feature column '${dup}' is listed twice in featureColumns`);
+  const seen = new Set<string>();
+  for (const f of names) {
+    if (seen.has(f)) {
+      throw new DatasetError(`${what}: feature column '${f}' is listed twice in featureColumns`);
+    }
+    seen.add(f);
   }
   return [...names];
 }
 
 function checkIgnored(columns: readonly string[], opts: ColumnChoice, what: string): Set<string> {
   const ignored = opts.ignoreColumns ?? [];
+  const present = new Set(columns);
   for (const c of ignored) {
-    if (!columns.includes(c)) {
+    if (!present.has(c)) {
       throw new DatasetError(
-        `${what}: ignored column '${c}' not found (columns: ${columns.join(', ')})`,
+        `${what}: ignored column '${c}' not found (columns: ${listNames(columns)})`,
       );
     }
     if (c === opts.labelColumn) {

@@ -4,6 +4,7 @@ import {
   DECIMAL,
   describeColumn,
   isMissing,
+  listNames,
   RowNumberRun,
   selectFeatures,
 } from './columns';
@@ -147,14 +148,6 @@ class GrowingInt32 {
   }
 }
 
-/** At most this many known classes are listed in an unknown-class error. */
-const LIST_LIMIT = 20;
-
-function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, LIST_LIMIT).join(', ');
-  return names.length > LIST_LIMIT ? `${shown}, … (${names.length} in all)` : shown;
-}
-
 /** The model's classes, canonical; two names for one class would make outputs ambiguous. */
 function knownClasses(given: readonly string[], what: string, maxClasses: number): string[] {
   if (given.length > maxClasses) {
@@ -242,15 +235,16 @@ export class TableBuilder {
     this.opts = opts;
     this.limits = limits;
     this.columns = columns;
-    const dup = columns.find((c, i) => columns.indexOf(c) !== i);
-    if (dup !== undefined) {
-      throw new DatasetError(`${what}: duplicate column '${dup}' in the header`);
+    // a Map, not indexOf: a header may hold a million names
+    const position = new Map<string, number>();
+    for (const [i, c] of columns.entries()) {
+      if (position.has(c)) throw new DatasetError(`${what}: duplicate column '${c}' in the header`);
+      position.set(c, i);
     }
-    const position = new Map(columns.map((c, i) => [c, i]));
     const labelAt = position.get(opts.labelColumn);
     if (labelAt === undefined) {
       throw new DatasetError(
-        `${what}: label column '${opts.labelColumn}' not found (columns: ${columns.join(', ')})`,
+        `${what}: label column '${opts.labelColumn}' not found (columns: ${listNames(columns)})`,
         'RVFT_ERR_DATA_SCHEMA',
       );
     }
