@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse as csvStream } from 'csv-parse';
 import { parse as csvSync } from 'csv-parse/sync';
 import { type Dataset, DatasetError } from './dataset';
+import { DOUBLE_DIGITS, significantDigits } from './labels';
 import { FLOAT32_MAX, type Limits, limitsOf, TableBuilder, type TableOptions } from './table';
 import { openDataFile, readText } from './text';
 
@@ -211,12 +212,17 @@ class JsonlRows {
       }
     }
     // own properties only: a row without "constructor" must not read Object's constructor
+    const label = this.opts.labelColumn;
     const cells = this.header.map((key) => {
       if (!Object.hasOwn(obj, key)) return undefined;
       const v = obj[key];
-      return typeof v === 'number' && !(Math.abs(v) <= FLOAT32_MAX)
-        ? writtenNumber(raw, key, v)
-        : v;
+      if (typeof v !== 'number') return v;
+      // numbers the builder refuses go on as written, for the message to quote: one that
+      // overflows float32, and a label that may have lost digits when parsed
+      const refused =
+        !(Math.abs(v) <= FLOAT32_MAX) ||
+        (key === label && significantDigits(String(v)) > DOUBLE_DIGITS);
+      return refused ? writtenNumber(raw, key, v) : v;
     });
     this.builder.add(cells, line);
   }

@@ -9,7 +9,7 @@ import {
   selectFeatures,
 } from './columns';
 import { Dataset, DatasetError, MAX_CLASSES } from './dataset';
-import { canonicalLabel, sortClassNames } from './labels';
+import { canonicalLabel, DOUBLE_DIGITS, significantDigits, sortClassNames } from './labels';
 
 /** Default `maxBytes`: 4 GiB of CSV or JSON Lines (about 1 to 2 GiB of Float32 features). */
 export const MAX_TABLE_BYTES = 4 * 1024 ** 3;
@@ -373,6 +373,18 @@ export class TableBuilder {
             line,
             column,
             `label must be a string, number or boolean, got ${JSON.stringify(raw)}`,
+          ),
+        );
+        return;
+      }
+      const text = typeof raw === 'boolean' ? '' : String(raw).trim();
+      if (DECIMAL.test(text) && significantDigits(text) > DOUBLE_DIGITS) {
+        // canonical names go through Number(): two such labels could silently become one class
+        this.fail(
+          this.cellError(
+            line,
+            column,
+            `label ${quote(raw)} has more than ${DOUBLE_DIGITS} significant digits, more than a number keeps, so two such labels could become one class; give classes names that are not numbers (e.g. 'id-${text}')`,
           ),
         );
         return;

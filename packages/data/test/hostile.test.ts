@@ -53,6 +53,24 @@ describe('labels are never indices', () => {
     expect([...json.labels]).toEqual([1, 0]);
   });
 
+  it('a numeric label with more digits than a double keeps is refused, not merged', async () => {
+    const path = file('a,y\n1,9007199254740992\n2,9007199254740993\n');
+    const e = await failure(loadCsv(path, y));
+    expect(e.code).toBe('RVFT_ERR_DATA_PARSE');
+    expect(e.message).toMatch(
+      new RegExp(
+        `^${path}: line 2, column 'y': label '9007199254740992' has more than 15 significant digits`,
+      ),
+    );
+    const json = file('{"a":1,"y":12}\n{"a":2,"y": 9007199254740993}\n', 'jsonl');
+    expect((await failure(loadJsonl(json, y))).message).toMatch(
+      /: line 2, column 'y': label '9007199254740993' has more than 15 significant digits/,
+    );
+    // 15 digits, and trailing zeros, are kept exactly
+    const ok = parseCsv('a,y\n1,123456789012345\n2,1.50000000000000000000\n3,-0.000120e5\n', y);
+    expect(ok.classNames).toEqual(['-12', '1.5', '123456789012345']);
+  });
+
   it(`the ${MAX_CLASSES + 1}st distinct label is refused with its file and line`, async () => {
     const rows = Array.from({ length: MAX_CLASSES + 5 }, (_, i) => `${i},c${i}`);
     const path = file(`a,y\n${rows.join('\n')}\n`);
