@@ -161,7 +161,6 @@ class JsonlRows {
   /** One line of the file, without its line break; `line` is 1-based. */
   add(text: string, line: number): void {
     const raw = line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    if (raw.trim() === '') return;
     if (raw.length > this.limits.maxRecordBytes) {
       throw new DatasetError(
         `${this.what}: line ${line}: longer than ${this.limits.maxRecordBytes} characters (maxRecordBytes)`,
@@ -169,6 +168,8 @@ class JsonlRows {
         { details: { file: this.what, line } },
       );
     }
+    // after the length check: a "line" of a billion spaces must not be trimmed, then kept
+    if (raw.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(raw);

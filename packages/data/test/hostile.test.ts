@@ -244,6 +244,10 @@ describe('limits', () => {
       `{"a":1,"y":"x"}\n{"a":2,"y":"${'x'.repeat(3 * READ_CHUNK_BYTES)}"}\n`,
       'jsonl',
     );
+    const blank = file(`{"a":1,"y":"x"}\n${' '.repeat(3 * READ_CHUNK_BYTES)}`, 'jsonl');
+    expect((await failure(loadJsonl(blank, { ...y, maxRecordBytes: 1000 }))).message).toBe(
+      `${blank}: line 2: longer than 1000 characters (maxRecordBytes)`,
+    );
     const j = await failure(loadJsonl(long, { ...y, maxRecordBytes: 1000 }));
     expect(j).toEqual({
       code: 'RVFT_ERR_DATA_TOO_LARGE',
