@@ -1,57 +1,37 @@
-import { extname } from 'node:path';
-import { type Dataset, loadCsv, loadJsonl, type TableOptions } from '@rvft/data';
-import type { DataSchema } from '@rvft/registry';
+import {
+  type DataSchema,
+  type Dataset,
+  loadForModel as loadDataForModel,
+  loadTable as loadDataTable,
+  type TableOptions,
+} from '@rvft/data';
 import { InputError } from './errors';
 
-/**
- * Reads a CSV or JSON Lines file (by extension; CSV otherwise). What the loader notices
- * (an index column dropped, a column that looks like row numbers) goes to stderr.
- */
-export async function loadTable(path: string, opts: TableOptions): Promise<Dataset> {
-  const ext = extname(path).toLowerCase();
-  const o: TableOptions = { onNotice: (m) => console.error(`rvft: note: ${m}`), ...opts };
-  return ext === '.jsonl' || ext === '.ndjson' ? loadJsonl(path, o) : loadCsv(path, o);
+/** What the loader notices (an index column dropped, a column of row numbers) goes to stderr. */
+const notice = (m: string) => console.error(`rvft: note: ${m}`);
+
+/** Reads a CSV or JSON Lines file (by extension; CSV otherwise), notes on stderr. */
+export function loadTable(path: string, opts: TableOptions): Promise<Dataset> {
+  return loadDataTable(path, { onNotice: notice, ...opts });
 }
 
 /**
- * Reads a file the way a registered model sees data: its feature columns in its order, its
- * classes at its output indices, labels it has never seen appended as new classes.
+ * Reads a file the way a registered model sees data (`loadForModel` in @rvft/data): its
+ * feature columns in its order, its classes at its output indices, labels it has never seen
+ * appended as new classes. `--label` is needed only for a model registered without a schema.
  */
-export async function loadForModel(
+export function loadForModel(
   path: string,
   schema: DataSchema | undefined,
   labelColumn: string | undefined,
   inputDim: number,
   outputDim: number,
 ): Promise<Dataset> {
-  if (!schema) {
-    if (!labelColumn) {
-      throw new InputError(
-        '--label: required (the model was registered without a data schema to take it from)',
-      );
-    }
-    // a model without a schema answered with output k for the label "k"
-    const data = await loadTable(path, {
-      labelColumn,
-      classNames: Array.from({ length: outputDim }, (_, k) => String(k)),
-      unknownClasses: 'append',
-    });
-    if (data.nFeatures !== inputDim) {
-      throw new InputError(
-        `${path}: ${data.nFeatures} feature columns, but the model reads ${inputDim}`,
-      );
-    }
-    return data;
-  }
-  if (labelColumn && labelColumn !== schema.labelColumn) {
+  // the library names its option; a user of the command knows the flag
+  if (!schema && !labelColumn) {
     throw new InputError(
-      `--label: the model was trained with label column '${schema.labelColumn}', not '${labelColumn}'`,
+      '--label: required (the model was registered without a data schema to take it from)',
     );
   }
-  return loadTable(path, {
-    labelColumn: schema.labelColumn,
-    featureColumns: schema.featureNames,
-    classNames: schema.classNames,
-    unknownClasses: 'append',
-  });
+  return loadDataForModel(path, { schema, inputDim, outputDim }, { labelColumn, onNotice: notice });
 }

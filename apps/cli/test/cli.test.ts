@@ -323,7 +323,7 @@ describe('from a CSV to a promoted update', () => {
       ],
       [
         ['update', '--champion', 'reg:zoo', '--new', 'text.csv'],
-        /line 2, column 'f3': 'x' is not a finite number/,
+        /line 2, column 'f3': 'x' is not a decimal number/,
       ],
       [
         ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--strategy', 'yolo'],

@@ -1,3 +1,4 @@
+import { checkNumber } from '@rvft/errors';
 import type { Dataset } from './dataset';
 import { Rng, type Seed } from './rng';
 
@@ -45,9 +46,7 @@ export class BatchIterator {
   private readonly labelBuffer: Int32Array;
 
   constructor(dataset: Dataset, opts: BatchOptions) {
-    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
-      throw new RangeError(`batchSize: must be a whole number >= 1, got ${opts.batchSize}`);
-    }
+    checkNumber('BatchIterator', 'batchSize', opts.batchSize, { integer: true, min: 1 });
     this.dataset = dataset;
     this.batchSize = opts.batchSize;
     this.seed = opts.seed;

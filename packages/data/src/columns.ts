@@ -1,17 +1,20 @@
 import { DatasetError } from './dataset';
 
-/** One parsed record and the file line it came from (for error messages). */
-export interface RawRow {
-  line: number;
-  values: Record<string, unknown>;
-}
-
 /** What `selectFeatures` needs from the table options. */
 export interface ColumnChoice {
   labelColumn: string;
   featureColumns?: readonly string[] | undefined;
   ignoreColumns?: readonly string[] | undefined;
-  onNotice?: ((message: string) => void) | undefined;
+}
+
+/** The columns a table is read through, decided from its header before any cell is parsed. */
+export interface ColumnPlan {
+  /** Feature columns, in input order. */
+  features: string[];
+  /** A leading unnamed column: dropped if it holds row numbers, refused otherwise. */
+  index?: string;
+  /** Features named like a row index (`id`, `index`, `row`): reported if they hold row numbers. */
+  idLike: string[];
 }
 
 /** The header pandas writes for, or reads back from, an empty header cell. */
@@ -19,9 +22,29 @@ const UNNAMED = /^Unnamed: ?\d+$/;
 /** Names people give a row-number column; a feature by that name is probably not one. */
 const ID_LIKE = /^(?:index|id|row)$/i;
 
+/**
+ * A decimal numeral as people and pandas write it: `1`, `+1`, `-2.50`, `.5`, `1.`, `1e0`.
+ * `Number()` also reads `0x10`, `0b11`, `0o7` and `Infinity` while refusing `1_000`; a cell is
+ * read only when it matches this, so every other notation is refused the same way.
+ */
+export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** At most this many names are listed in a message. */
+const LIST_LIMIT = 20;
+
+/** Names for a message: the first few, and how many there are in all. */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, LIST_LIMIT).join(', ');
+  return names.length > LIST_LIMIT ? `${shown}, … (${names.length} in all)` : shown;
+}
+
 /** An empty cell: absent key, JSON null, or blank text. */
 export function isMissing(raw: unknown): boolean {
-  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+  if (raw === undefined || raw === null) return true;
+  // most cells start with a non-space: no trimmed copy for them
+  return (
+    typeof raw === 'string' && (raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === ''))
+  );
 }
 
 function isUnnamed(name: string): boolean {
@@ -29,59 +52,76 @@ function isUnnamed(name: string): boolean {
 }
 
 /** How a column is named in messages: its header, or its position when the header is empty. */
-function describe(name: string, position: number): string {
+export function describeColumn(name: string, position: number): string {
   return name === ''
     ? `column ${position} (no name in the header)`
     : `column ${position} ('${name}')`;
 }
 
-/** A cell read as a number, or undefined when it is not one. */
+/** A cell read as a decimal number, or undefined when it is not one. */
 function cellNumber(raw: unknown): number | undefined {
   if (typeof raw === 'number') return raw;
-  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
-  const v = Number(raw);
-  return Number.isNaN(v) ? undefined : v;
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim();
+  return DECIMAL.test(text) ? Number(text) : undefined;
 }
 
-type RowNumbers = { start: number } | { line: number; value: unknown; expected: number };
-
 /**
- * Whether `column` holds consecutive row numbers: 0- or 1-based, counting the header row or
- * not (so the first value is 0, 1 or 2). Otherwise the first row that breaks the run.
+ * Watches one column, row by row, for consecutive row numbers: 0- or 1-based, counting the
+ * header row or not (so the first value is 0, 1 or 2). Holds three numbers, never the rows.
  */
-function rowNumbers(rows: readonly RawRow[], column: string): RowNumbers {
-  const first = rows[0];
-  if (!first) return { start: 0 };
-  const start = cellNumber(first.values[column]);
-  if (start !== 0 && start !== 1 && start !== 2) {
-    return { line: first.line, value: first.values[column], expected: 0 };
-  }
-  for (let i = 1; i < rows.length; i++) {
-    const { line, values } = rows[i]!;
-    if (cellNumber(values[column]) !== start + i) {
-      return { line, value: values[column], expected: start + i };
+export class RowNumberRun {
+  start: number | undefined;
+  rows = 0;
+  /** The first row that broke the run. */
+  broken: { line: number; value: unknown; expected: number } | undefined;
+
+  add(raw: unknown, line: number): void {
+    if (this.broken) return;
+    const v = cellNumber(raw);
+    if (this.rows === 0) {
+      if (v !== 0 && v !== 1 && v !== 2) this.broken = { line, value: raw, expected: 0 };
+      else this.start = v;
+    } else if (v !== (this.start as number) + this.rows) {
+      this.broken = { line, value: raw, expected: (this.start as number) + this.rows };
     }
+    this.rows++;
   }
-  return { start };
+
+  /** `first…last` of the run. */
+  span(): string {
+    return `${this.start}…${(this.start as number) + this.rows - 1}`;
+  }
 }
 
 function checkExplicit(columns: readonly string[], opts: ColumnChoice, what: string): string[] {
   const names = opts.featureColumns ?? [];
+  const present = new Set(columns);
   for (const f of names) {
-    if (!columns.includes(f)) throw new DatasetError(`${what}: feature column '${f}' not found`);
+    if (!present.has(f)) {
+      throw new DatasetError(`${what}: feature column '${f}' not found`, 'RVFT_ERR_DATA_SCHEMA');
+    }
     if (f === opts.labelColumn) {
       throw new DatasetError(`${what}: '${f}' is the label column and cannot be a feature`);
     }
+  }
+  const seen = new Set<string>();
+  for (const f of names) {
+    if (seen.has(f)) {
+      throw new DatasetError(`${what}: feature column '${f}' is listed twice in featureColumns`);
+    }
+    seen.add(f);
   }
   return [...names];
 }
 
 function checkIgnored(columns: readonly string[], opts: ColumnChoice, what: string): Set<string> {
   const ignored = opts.ignoreColumns ?? [];
+  const present = new Set(columns);
   for (const c of ignored) {
-    if (!columns.includes(c)) {
+    if (!present.has(c)) {
       throw new DatasetError(
-        `${what}: ignored column '${c}' not found (columns: ${columns.join(', ')})`,
+        `${what}: ignored column '${c}' not found (columns: ${listNames(columns)})`,
       );
     }
     if (c === opts.labelColumn) {
@@ -92,93 +132,39 @@ function checkIgnored(columns: readonly string[], opts: ColumnChoice, what: stri
 }
 
 /**
- * A leading column with no name is the index pandas' `to_csv` writes. Row numbers carry no
- * signal, and a model that learns them fails on the next file, so it is dropped; an unnamed
- * column holding anything else cannot be told apart from an index and is refused.
- */
-function dropIndexColumn(
-  rows: readonly RawRow[],
-  lead: string,
-  opts: ColumnChoice,
-  what: string,
-): void {
-  const found = rowNumbers(rows, lead);
-  const hint = `name it in the header to keep it as a feature, or drop it with ignoreColumns: ['${lead}']`;
-  if (!('start' in found)) {
-    throw new DatasetError(
-      `${what}: ${describe(lead, 1)} has no name and is not a row index (line ${found.line} holds '${String(found.value)}', a row index would hold ${found.expected}); ${hint}`,
-    );
-  }
-  const last = found.start + rows.length - 1;
-  opts.onNotice?.(
-    `${what}: dropped ${describe(lead, 1)}: it has no name and holds row numbers ${found.start}…${last}, an index such as pandas' to_csv writes`,
-  );
-}
-
-/** Reports features that hold exactly the row numbers: kept (they might be meant) but named. */
-function noticeRowNumberFeatures(
-  rows: readonly RawRow[],
-  features: readonly string[],
-  opts: ColumnChoice,
-  what: string,
-): void {
-  if (!opts.onNotice) return;
-  for (const f of features) {
-    if (!ID_LIKE.test(f) && !UNNAMED.test(f)) continue;
-    const found = rowNumbers(rows, f);
-    if (!('start' in found)) continue;
-    opts.onNotice(
-      `${what}: column '${f}' holds row numbers ${found.start}…${found.start + rows.length - 1} and looks like a row index; pass ignoreColumns: ['${f}'] unless it is a feature`,
-    );
-  }
-}
-
-/**
  * The feature columns, in order: `featureColumns` exactly as given, else every column but the
- * label, the ignored ones and a leading row index. Runs before any cell is parsed, so a bad
- * choice fails while loading, not after training.
+ * label, the ignored ones and a leading unnamed column (pandas' `to_csv` index, checked row by
+ * row as the file is read). Decided from the header alone, so a bad choice fails before any
+ * cell is parsed, not after training.
  */
 export function selectFeatures(
-  rows: readonly RawRow[],
   columns: readonly string[],
   opts: ColumnChoice,
   what: string,
-): string[] {
+): ColumnPlan {
   if (opts.featureColumns && opts.ignoreColumns) {
     throw new DatasetError(
       `${what}: pass featureColumns or ignoreColumns, not both (featureColumns already names every feature)`,
     );
   }
   // a model's stored feature list: used as it is, and without notices on every file it reads
-  if (opts.featureColumns) return checkExplicit(columns, opts, what);
+  if (opts.featureColumns) return { features: checkExplicit(columns, opts, what), idLike: [] };
 
   const ignored = checkIgnored(columns, opts, what);
-  const features: string[] = [];
+  const plan: ColumnPlan = { features: [], idLike: [] };
   columns.forEach((c, k) => {
     if (c === opts.labelColumn || ignored.has(c)) return;
     if (k === 0 && isUnnamed(c)) {
-      dropIndexColumn(rows, c, opts, what);
+      plan.index = c;
       return;
     }
     if (c.trim() === '') {
       throw new DatasetError(
-        `${what}: ${describe(c, k + 1)} has no name; name it in the header, or drop it with ignoreColumns: ['${c}']`,
+        `${what}: ${describeColumn(c, k + 1)} has no name; name it in the header, or drop it with ignoreColumns: ['${c}']`,
       );
     }
-    features.push(c);
+    plan.features.push(c);
+    if (ID_LIKE.test(c) || UNNAMED.test(c)) plan.idLike.push(c);
   });
-  noticeRowNumberFeatures(rows, features, opts, what);
-  return features;
-}
-
-/**
- * A column empty in every row is a header/data mismatch or an export gone wrong; saying so
- * beats "line 2: missing value" for the first of many rows.
- */
-export function checkHasValues(rows: readonly RawRow[], features: readonly string[], what: string) {
-  for (const f of features) {
-    if (rows.every((r) => isMissing(r.values[f]))) {
-      throw new DatasetError(`${what}: column '${f}' has no values (missing in every row)`);
-    }
-  }
+  return plan;
 }

@@ -1,4 +1,4 @@
-import { type ErrorCode, RvftError, type RvftErrorOptions } from '@rvft/errors';
+import { type ErrorCode, invalidArgument, RvftError, type RvftErrorOptions } from '@rvft/errors';
 import { Rng, type Seed } from './rng';
 
 /** Malformed data or a dataset call that cannot be honoured (`RVFT_ERR_DATA_PARSE` by default). */
@@ -13,13 +13,21 @@ export class DatasetError extends RvftError {
   }
 }
 
+/**
+ * The most classes a dataset may have: 10,000. Labels are output indices, so a label `k` means
+ * a model with at least `k + 1` outputs; one stray `5000000` would otherwise ask for a
+ * 5,000,001-unit head (gigabytes) before anything fails. Loaders refuse the 10,001st distinct
+ * label with the file and line where it appears (`RVFT_ERR_DATA_TOO_LARGE`).
+ */
+export const MAX_CLASSES = 10_000;
+
 export interface DatasetInit {
   /** Row-major features, `nRows × nFeatures`. */
   features: Float32Array | ArrayLike<number>;
   labels: Int32Array | ArrayLike<number>;
   nFeatures: number;
   featureNames?: readonly string[];
-  /** Names of the classes, index = label. */
+  /** Names of the classes, index = label; every label must be below its length. */
   classNames?: readonly string[];
 }
 
@@ -75,19 +83,18 @@ export class Dataset {
         );
       }
     }
-    let labels: Int32Array;
-    if (init.labels instanceof Int32Array) {
-      labels = init.labels;
-      for (let i = 0; i < nLabels; i++) {
-        if ((labels[i] as number) < 0) throw badLabel(i, labels[i] as number);
+    // labels index outputs: refuse one past MAX_CLASSES before a model sizes its head from it
+    const labels = init.labels instanceof Int32Array ? init.labels : new Int32Array(nLabels);
+    for (let i = 0; i < nLabels; i++) {
+      const v = init.labels[i] as number;
+      if (!Number.isInteger(v) || v < 0) throw badLabel(i, v);
+      if (v >= MAX_CLASSES) {
+        throw new DatasetError(
+          `labels: row ${i} has label ${v}; labels are output indices below MAX_CLASSES (${MAX_CLASSES}): read files with loadCsv/loadJsonl, which number the class names`,
+          'RVFT_ERR_DATA_TOO_LARGE',
+        );
       }
-    } else {
-      labels = new Int32Array(nLabels);
-      for (let i = 0; i < nLabels; i++) {
-        const v = init.labels[i] as number;
-        if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) throw badLabel(i, v);
-        labels[i] = v;
-      }
+      labels[i] = v;
     }
     if (init.featureNames && init.featureNames.length !== nFeatures) {
       throw new DatasetError(
@@ -126,7 +133,7 @@ export class Dataset {
   /** One row's features (a view, not a copy). */
   row(i: number): Float32Array {
     if (!Number.isInteger(i) || i < 0 || i >= this.nRows) {
-      throw new RangeError(`row: index ${i} is outside 0…${this.nRows - 1}`);
+      throw invalidArgument('Dataset.row', 'i', `an integer in 0…${this.nRows - 1}`, i);
     }
     return this.features.subarray(i * this.nFeatures, (i + 1) * this.nFeatures);
   }
@@ -139,7 +146,12 @@ export class Dataset {
     for (let k = 0; k < n; k++) {
       const i = indices[k] as number;
       if (!Number.isInteger(i) || i < 0 || i >= this.nRows) {
-        throw new RangeError(`subset: index ${i} at position ${k} is outside 0…${this.nRows - 1}`);
+        throw invalidArgument(
+          'Dataset.subset',
+          `indices[${k}]`,
+          `an integer in 0…${this.nRows - 1}`,
+          i,
+        );
       }
       f.set(
         this.features.subarray(i * this.nFeatures, (i + 1) * this.nFeatures),
@@ -167,7 +179,7 @@ export class Dataset {
     opts: { stratify?: boolean } = {},
   ): { first: Dataset; second: Dataset } {
     if (!(fraction > 0 && fraction < 1)) {
-      throw new RangeError(`fraction: must be strictly between 0 and 1, got ${fraction}`);
+      throw invalidArgument('Dataset.split', 'fraction', 'strictly between 0 and 1', fraction);
     }
     if (this.nRows < 2) throw new DatasetError('split: needs at least 2 rows');
     const rng = new Rng(seed);
@@ -286,7 +298,7 @@ export class Dataset {
   /** One feature column as a Float64Array (for drift tests and summaries). */
   column(j: number): Float64Array {
     if (!Number.isInteger(j) || j < 0 || j >= this.nFeatures) {
-      throw new RangeError(`column: index ${j} is outside 0…${this.nFeatures - 1}`);
+      throw invalidArgument('Dataset.column', 'j', `an integer in 0…${this.nFeatures - 1}`, j);
     }
     const out = new Float64Array(this.nRows);
     for (let i = 0; i < this.nRows; i++) out[i] = this.features[i * this.nFeatures + j] as number;

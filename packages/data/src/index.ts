@@ -1,6 +1,12 @@
 export { type Batch, BatchIterator, type BatchOptions, epochOrder } from './batches';
-export { Dataset, DatasetError, type DatasetInit, type FeatureStatistics } from './dataset';
-export { loadCsv, loadJsonl, parseCsv, parseJsonl, type TableOptions } from './io';
+export {
+  Dataset,
+  DatasetError,
+  type DatasetInit,
+  type FeatureStatistics,
+  MAX_CLASSES,
+} from './dataset';
+export { loadCsv, loadJsonl, loadTable, parseCsv, parseJsonl, tableFormat } from './io';
 export { canonicalLabel } from './labels';
 export { DEFAULT_SEED, Rng, type Seed } from './rng';
 export {
@@ -23,3 +29,16 @@ export {
   newClassScenario,
   newDataScenario,
 } from './scenarios';
+export {
+  type DataSchema,
+  loadForModel,
+  type ModelShape,
+  type ModelTableOptions,
+  tableOptionsForModel,
+} from './schema';
+export {
+  MAX_RECORD_BYTES,
+  MAX_TABLE_BYTES,
+  MAX_TABLE_ROWS,
+  type TableOptions,
+} from './table';

@@ -4,8 +4,7 @@
  * eight classes, not ten outputs of which two are never trained.
  */
 
-/** A decimal number as people and pandas write it: `1`, `+1`, `-2.50`, `.5`, `1.`, `1e0`. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+import { DECIMAL } from './columns';
 
 /**
  * The canonical name of a label: a decimal number becomes `String(Number(x))`, anything else
@@ -13,7 +12,9 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * through this, never as they were written.
  *
  * A decimal that does not fit a double (`1e400`) keeps its text: it is a name, not a number.
- * Integers beyond 2^53 lose digits exactly as JSON numbers do, so CSV and JSON Lines agree.
+ * Integers beyond 2^53 lose digits exactly as JSON numbers do, so CSV and JSON Lines agree;
+ * the loaders refuse a numeric label of more than 15 significant digits for that reason
+ * (`9007199254740993` would become the class `'9007199254740992'`).
  *
  * @example
  * canonicalLabel('1.0');   // '1'
@@ -29,6 +30,22 @@ export function canonicalLabel(raw: string | number | boolean): string {
   const value = Number(text);
   return Number.isFinite(value) ? String(value) : text;
 }
+
+/**
+ * Significant digits of a decimal numeral (`DECIMAL`): `-0.00120e5` has 2. A double keeps 15
+ * (DBL_DIG): decimals of at most 15 significant digits that differ stay different as
+ * numbers, longer ones may not (`9007199254740993` reads as `9007199254740992`).
+ */
+export function significantDigits(text: string): number {
+  const mantissa = text
+    .replace(/^[+-]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+/** Digits a double is guaranteed to keep. */
+export const DOUBLE_DIGITS = 15;
 
 /** Whether a canonical name is a number (so classes sort 2, 9, 10 rather than 10, 2, 9). */
 function isNumericName(name: string): boolean {

@@ -1,3 +1,4 @@
+import { checkNumber, invalidArgument } from '@rvft/errors';
 import seedrandom from 'seedrandom';
 
 export type Seed = number | string;
@@ -23,7 +24,7 @@ export class Rng {
 
   constructor(seed: Seed) {
     if (typeof seed === 'number' && !Number.isFinite(seed)) {
-      throw new RangeError(`seed: must be a finite number or a string, got ${seed}`);
+      throw invalidArgument('Rng', 'seed', 'a finite number or a string', seed);
     }
     this.seed = seed;
     this.prng = seedrandom(String(seed));
@@ -36,8 +37,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1)
-      throw new RangeError(`n: must be a whole number >= 1, got ${n}`);
+    checkNumber('Rng.int', 'n', n, { integer: true, min: 1 });
     return Math.floor(this.prng.double() * n);
   }
 
@@ -58,8 +58,7 @@ export class Rng {
 
   /** A uniformly random permutation of 0…n−1 (Fisher–Yates). */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0)
-      throw new RangeError(`n: must be a whole number >= 0, got ${n}`);
+    checkNumber('Rng.permutation', 'n', n, { integer: true, min: 0 });
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {

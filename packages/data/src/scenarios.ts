@@ -1,3 +1,4 @@
+import { checkNumber } from '@rvft/errors';
 import { Dataset } from './dataset';
 import { DEFAULT_SEED, Rng, type Seed } from './rng';
 
@@ -42,10 +43,10 @@ export function balanced(n: number, k: number): number[] {
 
 function checkSizes(opts: object, names: string[]): void {
   for (const name of names) {
-    const v = (opts as Record<string, unknown>)[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-      throw new RangeError(`${name}: must be a whole number >= 1, got ${String(v)}`);
-    }
+    checkNumber('scenario', name, (opts as Record<string, unknown>)[name], {
+      integer: true,
+      min: 1,
+    });
   }
 }
 
@@ -302,7 +303,7 @@ export function domainTransferScenario(
     'nTargetTrain',
     'nTargetTest',
   ]);
-  if (!(o.targetScale > 0)) throw new RangeError(`targetScale: must be > 0, got ${o.targetScale}`);
+  checkNumber('domainTransferScenario', 'targetScale', o.targetScale, { above: 0 });
   const rng = new Rng(o.seed);
   const src = { nFeatures: o.nFeatures, separation: o.classSeparation, shift: 0, scale: 1 };
   const tgt = {

@@ -55,7 +55,7 @@ describe('CSV', () => {
   });
 
   it.each([
-    ['a,y\n1,0\nabc,1\n', /line 3, column 'a': 'abc' is not a finite number/],
+    ['a,y\n1,0\nabc,1\n', /line 3, column 'a': 'abc' is not a decimal number/],
     ['a,y\n1,0\n,1\n', /line 3, column 'a': missing value/],
     ['a,y\n1,0\n2\n', /line 3: .*/],
     ['a,b\n1,0\n', /label column 'y' not found \(columns: a, b\)/],
@@ -87,7 +87,7 @@ describe('JSON Lines', () => {
     ['{"x":1,"y":0}\n{"x":2,"y":1\n', /line 2: invalid JSON/],
     ['{"x":1,"y":0}\n[1,2]\n', /line 2: expected a JSON object/],
     ['{"x":1,"y":0}\n{"y":1}\n', /line 2, column 'x': missing value/],
-    ['{"x":1,"y":0}\n{"x":"NaN","y":1}\n', /line 2, column 'x': 'NaN' is not a finite number/],
+    ['{"x":1,"y":0}\n{"x":"NaN","y":1}\n', /line 2, column 'x': 'NaN' is not a decimal number/],
   ])('malformed JSONL %# gets an error with its line', (text, message) => {
     expect(() => parseJsonl(text, { labelColumn: 'y' })).toThrow(message);
   });

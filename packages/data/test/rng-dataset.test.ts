@@ -92,7 +92,7 @@ describe('Dataset operations', () => {
     const s = ds.subset([3, 0]);
     expect([...s.features]).toEqual([6, 7, 0, 1]);
     expect([...s.labels]).toEqual([1, 0]);
-    expect(() => ds.subset([10])).toThrow(/index 10 at position 0/);
+    expect(() => ds.subset([10])).toThrow(/indices\[0\] must be an integer in 0…9, got 10/);
   });
 
   it('concat appends rows and checks widths', () => {

@@ -55,7 +55,7 @@ describe('scenario A: new data', () => {
     const v = newDataScenario({ nNew: 120, nClasses: 3, classSeparation: 2 });
     expect(v.new.classCounts()).toEqual([40, 40, 40]);
     expect(classMean(v.initial, 2)).toBeCloseTo(4, 1);
-    expect(() => newDataScenario({ nNew: 0 })).toThrow(/nNew: must be a whole number >= 1/);
+    expect(() => newDataScenario({ nNew: 0 })).toThrow(/nNew must be an integer >= 1, got 0/);
   });
 });
 
