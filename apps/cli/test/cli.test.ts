@@ -574,8 +574,9 @@ describe('rvft bench', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/rvft-bench/);
     expect(help.stdout).toMatch(/--validate-decisions/);
+    // an unknown scenario is invalid input: 2, as `rvft --help` documents
     const bad = await rvft(['bench', '--scenario', 'Q']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown scenario 'Q'/);
   });
 });
