@@ -37,7 +37,14 @@ export class SignalValidationError extends RvftError {
   }
 }
 
-/** Parses with a zod schema and turns failure into a SignalValidationError. */
+/**
+ * Parses with a zod schema and turns failure into a SignalValidationError.
+ *
+ * @example
+ * parseOrThrow(DecisionInput, { data: { nNewSamples: 10 } }).data.nHistoricalSamples; // → 0
+ * parseOrThrow(DecisionInput, { data: { nNewSamples: -1 } });
+ * // → throws { code: 'RVFT_ERR_INVALID_SIGNALS', issues: [{ path: 'data.nNewSamples', message: 'must be >= 0' }] }
+ */
 export function parseOrThrow<S extends z.ZodType>(
   schema: S,
   input: unknown,

@@ -7,9 +7,10 @@ import { RvftError } from './error';
  *
  * @example
  * ```ts
- * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // returns 30
+ * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // → 30
  * checkNumber('Ddm', 'minInstances', Number.NaN, { min: 1 });
- * // throws RvftError RVFT_ERR_INVALID_ARGUMENT "Ddm: minInstances must be a finite number, got NaN"
+ * // → throws { code: 'RVFT_ERR_INVALID_ARGUMENT',
+ * //   message: 'Ddm: minInstances must be a finite number, got NaN' }
  * ```
  */
 
@@ -83,7 +84,14 @@ export function checkNumber(
   return value;
 }
 
-/** Returns `value` when it is one of `allowed`; throws listing them otherwise. */
+/**
+ * Returns `value` when it is one of `allowed`; throws listing them otherwise.
+ *
+ * @example
+ * checkOneOf('PageHinkley', 'mode', 'up', ['up', 'down', 'both']); // → 'up'
+ * checkOneOf('PageHinkley', 'mode', 'sideways', ['up', 'down', 'both']);
+ * // → throws "PageHinkley: mode must be one of 'up', 'down', 'both', got \"sideways\""
+ */
 export function checkOneOf<T extends string>(
   where: string,
   name: string,
@@ -98,6 +106,10 @@ export function checkOneOf<T extends string>(
 /**
  * Checks that every entry of a numeric array is finite (and obeys `rule`); the message names the
  * first bad index. Typed arrays are accepted.
+ *
+ * @example
+ * checkNumbers('psi', 'reference', new Float64Array([0.1, Number.NaN]));
+ * // → throws 'psi: reference[1] must be a finite number, got NaN'
  */
 export function checkNumbers(
   where: string,
