@@ -79,13 +79,17 @@ export function instrument(code) {
       stmt = line.slice(0, at);
       valueStart = line.slice(at + ARROW.length);
     } else if (at >= 0 && line.slice(0, at).trim() === '' && out.length > 0) {
-      // the value on the comment line right after the statement
-      const prev = out.at(-1);
-      if (prev.kind !== 'code' || prev.text.trim() === '' || prev.text.trim().startsWith('//')) {
+      // the value on the comment line right after the statement, which may span lines: take
+      // code lines back until its brackets balance
+      const taken = [];
+      while (out.length > 0 && out.at(-1).kind === 'code' && !/^\s*(\/\/|$)/.test(out.at(-1).text)) {
+        taken.unshift(out.pop().text);
+        if (depth(taken.join('\n')) >= 0) break;
+      }
+      if (taken.length === 0 || depth(taken.join('\n')) !== 0) {
         throw new Error(`line ${i + 1}: '${ARROW}' follows no statement`);
       }
-      out.pop();
-      stmt = prev.text;
+      stmt = taken.join('\n');
       valueStart = line.slice(at + ARROW.length);
     } else {
       out.push({ kind: 'code', text: line });
@@ -104,13 +108,38 @@ export function instrument(code) {
   return { code: out.map((o) => o.text).join('\n'), checks };
 }
 
-/** The VALUE part of a `// → VALUE — note` comment. */
+/** The VALUE part of a `// → VALUE — note` comment (a ' — ' inside a string is no note). */
 function cutNote(v) {
-  const k = v.indexOf(' — ');
-  return k >= 0 ? v.slice(0, k) : v;
+  let quote = '';
+  for (let i = 0; i < v.length; i++) {
+    const ch = v[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if (v.startsWith(' — ', i)) return v.slice(0, i);
+  }
+  return v;
 }
 
 function balanced(v) {
+  return depth(v) <= 0 && !openQuote(v);
+}
+
+function openQuote(v) {
+  let quote = '';
+  for (let i = 0; i < v.length; i++) {
+    const ch = v[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+  }
+  return quote !== '';
+}
+
+/** Opening minus closing brackets outside strings. */
+function depth(v) {
   let depth = 0;
   let quote = '';
   for (let i = 0; i < v.length; i++) {
@@ -122,7 +151,7 @@ function balanced(v) {
     else if ('([{'.includes(ch)) depth++;
     else if (')]}'.includes(ch)) depth--;
   }
-  return depth <= 0 && !quote;
+  return depth;
 }
 
 /** Numbers with decimals in a literal become `__doctest.approx(n, decimals)`. */
@@ -276,7 +305,9 @@ export function doctest(pkgDir, { describe, it, expect }, opts = {}) {
             .map((s) => s.trim()),
         );
         const used = Object.keys(api).filter(
-          (k) => !declared.has(k) && new RegExp(`(?<![\\w$.])${k}(?![\\w$])`).test(body),
+          // a name not preceded by a property dot (a spread's `...` is fine)
+          (k) =>
+            !declared.has(k) && new RegExp(`(?<![\\w$])(?<!(?<!\\.)\\.)${k}(?![\\w$])`).test(body),
         );
         const source = [
           `import { ${used.join(', ')} } from ${JSON.stringify(dist)};`,

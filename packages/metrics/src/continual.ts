@@ -13,6 +13,12 @@ export interface ContinualMetrics {
   forwardTransfer?: number;
 }
 
+/**
+ * @example
+ * // task 0 at 0.90 after learning it, 0.80 after task 1 (0.95)
+ * continualMetrics([[0.9, 0.1], [0.8, 0.95]]);
+ * // → { averageAccuracy: 0.875, backwardTransfer: -0.1, forgettingMeasure: 0.1 }
+ */
 export function continualMetrics(
   accuracyMatrix: readonly (readonly number[])[],
   baseline?: readonly number[],
@@ -66,6 +72,9 @@ export function continualMetrics(
 /**
  * Forgetting of a challenger against the champion on the old data: how much accuracy was
  * lost, never negative (a gain is not negative forgetting).
+ *
+ * @example
+ * forgetting(0.9, 0.84); // → 0.06
  */
 export function forgetting(championOldAccuracy: number, challengerOldAccuracy: number): number {
   for (const [name, v] of [
