@@ -42,7 +42,11 @@ function countAtMost(xs: Float64Array, x: number): number {
  * > 0.25 significant.
  *
  * @example
- * psi(reference, current).band; // 'none' | 'moderate' | 'significant'
+ * const reference = Array.from({ length: 100 }, (_, i) => i / 100);
+ * psi(reference, reference).band; // → 'none'
+ * // shifted by half its range: five bins empty (ε-smoothed), the top one holds 60%
+ * const shifted = reference.map((x) => x + 0.5);
+ * psi(reference, shifted); // → { psi: 6.65, band: 'significant' }
  */
 export function psi(
   reference: Sample,
@@ -97,6 +101,9 @@ export function psi(
 /**
  * Survival function of the Kolmogorov distribution, Q(λ) = 2 Σ_{j≥1} (−1)^{j−1} e^{−2j²λ²}
  * (Numerical Recipes' probks).
+ *
+ * @example
+ * kolmogorovQ(1); // → 0.2700 — the tabulated Q(1)
  */
 export function kolmogorovQ(lambda: number): number {
   if (lambda < 1e-3) return 1;
@@ -124,6 +131,11 @@ export interface KsResult {
 /**
  * Two-sample Kolmogorov–Smirnov test. The p-value is Q((√nₑ + 0.12 + 0.11/√nₑ)·D) with
  * nₑ = n·m/(n+m) (Stephens 1970, as in Numerical Recipes' kstwo).
+ *
+ * @example
+ * // half of each sample lies beyond the other: D = 0.5
+ * ksTwoSample([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+ * // → { statistic: 0.5, pValue: 0.1108, nReference: 10, nCurrent: 10 }
  */
 export function ksTwoSample(reference: Sample, current: Sample): KsResult {
   const a = sorted(reference, 'reference');
@@ -179,6 +191,12 @@ function column(t: TableLike, j: number): Float64Array {
  * Per-feature KS and PSI between two tables, and the dataset verdict (Evidently's rule: the
  * dataset drifted when at least half of its features did). A feature drifted when its KS
  * p-value is below `alpha` (default 0.05), or with `by: 'psi'` when its PSI is above 0.1.
+ *
+ * @example
+ * const column = Float32Array.from({ length: 100 }, (_, i) => i / 100);
+ * const reference = { nFeatures: 1, features: column };
+ * const current = { nFeatures: 1, features: column.map((x) => x + 0.5) };
+ * datasetDrift(reference, current); // → { driftShare: 1, drifted: true }
  */
 export function datasetDrift(
   reference: TableLike,

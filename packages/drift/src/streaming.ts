@@ -28,7 +28,9 @@ function finite(value: number, who: string): number {
  *
  * @example
  * const adwin = new Adwin();
- * for (const err of errors) if (adwin.update(err).driftDetected) retrain();
+ * // a model that was always right starts being always wrong at value 500
+ * const errors = [...Array(500).fill(0), ...Array(500).fill(1)];
+ * errors.findIndex((e) => adwin.update(e).driftDetected); // → 511
  */
 export class Adwin implements DriftDetector {
   readonly delta: number;
@@ -116,6 +118,12 @@ export class Adwin implements DriftDetector {
  * p + s ≥ p_min + 3·s_min, then starts over. Its false alarms come from the first values
  * after `minInstances` (30 as in the paper), where an unluckily low error rate sets a tight
  * minimum; raise `minInstances` (e.g. 100) on streams with a low error rate.
+ *
+ * @example
+ * const ddm = new Ddm();
+ * // 10% errors for 500 values, then 50%
+ * const errors = Array.from({ length: 1000 }, (_, i) => (i < 500 ? Number(i % 10 === 0) : i % 2));
+ * errors.findIndex((e) => ddm.update(e).driftDetected); // → 535
  */
 export class Ddm implements DriftDetector {
   readonly minInstances: number;
@@ -183,6 +191,11 @@ export class Ddm implements DriftDetector {
  * Page–Hinkley test for a rise in the mean (e.g. of an error stream): accumulates
  * Σ (xₜ − x̄ₜ − δ) with forgetting factor α and signals drift when the sum exceeds its minimum
  * by more than `threshold`. `mode: 'both'` also watches for a fall.
+ *
+ * @example
+ * const ph = new PageHinkley();
+ * const errors = [...Array(500).fill(0), ...Array(500).fill(1)];
+ * errors.findIndex((e) => ph.update(e).driftDetected); // → 553
  */
 export class PageHinkley implements DriftDetector {
   readonly delta: number;
