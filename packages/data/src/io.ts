@@ -184,8 +184,8 @@ function fromRows(
  *
  * @example
  * const ds = parseCsv('x1,x2,label\n0.1,0.2,2\n0.3,0.4,1.0\n', { labelColumn: 'label' });
- * ds.classNames; // ['1', '2']
- * [...ds.labels]; // [1, 0]
+ * ds.classNames; // → ['1', '2'] — '1.0' and '1' are one class
+ * [...ds.labels]; // → [1, 0]
  */
 export function parseCsv(text: string, opts: TableOptions, what = 'csv'): Dataset {
   let records: { record: Record<string, string>; info: { lines: number } }[];
@@ -218,6 +218,10 @@ export function parseCsv(text: string, opts: TableOptions, what = 'csv'): Datase
 /**
  * Parses JSON Lines (one object per line, blank lines skipped) into a Dataset. Labels may be
  * strings, numbers or booleans; `1` and `1.0` are one class.
+ *
+ * @example
+ * const ds = parseJsonl('{"x": 1, "y": "cat"}\n{"x": 2, "y": "dog"}\n', { labelColumn: 'y' });
+ * [ds.featureNames, ds.classNames, [...ds.labels]]; // → [['x'], ['cat', 'dog'], [0, 1]]
  */
 export function parseJsonl(text: string, opts: TableOptions, what = 'jsonl'): Dataset {
   const rows: RawRow[] = [];
@@ -246,7 +250,16 @@ export function parseJsonl(text: string, opts: TableOptions, what = 'jsonl'): Da
   return fromRows(rows, columns, opts, what);
 }
 
-/** Reads and parses a CSV file. */
+/**
+ * Reads and parses a CSV file.
+ *
+ * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('pets.csv', 'weight,species\n4.1,cat\n30.5,dog\n');
+ * const ds = await loadCsv('pets.csv', { labelColumn: 'species' });
+ * [ds.nRows, ds.classNames]; // → [2, ['cat', 'dog']]
+ * await loadCsv('pets.csv', { labelColumn: 'kind' }); // → throws "label column 'kind' not found"
+ */
 export async function loadCsv(path: string, opts: TableOptions): Promise<Dataset> {
   return parseCsv(await readFile(path, 'utf8'), opts, path);
 }

@@ -16,10 +16,10 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  * Integers beyond 2^53 lose digits exactly as JSON numbers do, so CSV and JSON Lines agree.
  *
  * @example
- * canonicalLabel('1.0');   // '1'
- * canonicalLabel(' -2.50 '); // '-2.5'
- * canonicalLabel(true);    // 'true'
- * canonicalLabel(' cat '); // 'cat'
+ * canonicalLabel('1.0'); // → '1'
+ * canonicalLabel(' -2.50 '); // → '-2.5'
+ * canonicalLabel(true); // → 'true'
+ * canonicalLabel(' cat '); // → 'cat'
  */
 export function canonicalLabel(raw: string | number | boolean): string {
   if (typeof raw === 'number') return String(raw);

@@ -35,7 +35,12 @@ export function gaussianClasses(rng: Rng, spec: GaussianSpec): Dataset {
   return new Dataset({ features, labels, nFeatures: d }).subset(rng.permutation(n));
 }
 
-/** `n` examples over `k` classes, as even as possible (the first classes take the remainder). */
+/**
+ * `n` examples over `k` classes, as even as possible (the first classes take the remainder).
+ *
+ * @example
+ * balanced(10, 3); // → [4, 3, 3]
+ */
 export function balanced(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
 }
@@ -214,7 +219,14 @@ export interface NewClassScenario {
   options: NewClassOptions;
 }
 
-/** Scenario C: labels the champion cannot output appear. */
+/**
+ * Scenario C: labels the champion cannot output appear.
+ *
+ * @example
+ * const s = newClassScenario({ seed: 7 });
+ * // 3 old classes, then a window of the 2 new ones only
+ * [s.originalTrain.nClasses, s.newTrain.classCounts()]; // → [3, [0, 0, 0, 300, 300]]
+ */
 export function newClassScenario(opts: Partial<NewClassOptions> = {}): NewClassScenario {
   const o = { ...NEW_CLASS_DEFAULTS, ...opts };
   checkSizes(o, ['nFeatures', 'nOldClasses', 'nNewClasses', 'nTrainPerClass', 'nTestPerClass']);
