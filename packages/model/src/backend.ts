@@ -52,7 +52,8 @@ function parseForced(value: string | undefined): BackendName | undefined {
  *
  * @example
  * const backend = await useBestBackend();
- * console.log(`training on ${backend.name}`);
+ * ['tensorflow', 'wasm', 'cpu'].includes(backend.name); // → true
+ * console.log(`training on ${describeBackend(backend)}`);
  */
 export async function useBestBackend(
   opts: { force?: BackendName; env?: Record<string, string | undefined> } = {},

@@ -55,8 +55,11 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64
  * and the directory is renamed into place, so a crash never leaves a half-written model.
  *
  * @example
- * await someLayersModel.save(fileSystemIO('out/model'));
- * const m = await tf.loadLayersModel(fileSystemIO('out/model'));
+ * import { loadLayersModel } from '@tensorflow/tfjs-layers';
+ * await saveModel(createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 }), 'out/model');
+ * // any tfjs program opens it as a plain logits model
+ * const plain = await loadLayersModel(fileSystemIO('out/model'));
+ * [plain.inputs[0].shape, plain.outputs[0].shape]; // → [[null, 3], [null, 2]]
  */
 export interface FileSystemIO extends tf.io.IOHandler {
   save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
@@ -253,7 +256,16 @@ export async function saveModel(
   await fileSystemIO(dir, opts).save(await toArtifacts(model));
 }
 
-/** Loads a model saved by `saveModel`: weights bit-identical, trunk/head split restored. */
+/**
+ * Loads a model saved by `saveModel`: weights bit-identical, trunk/head split restored.
+ *
+ * @example
+ * const model = createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * await saveModel(model, 'churn-v1');
+ * const back = await loadModel('churn-v1');
+ * const x = Float32Array.from([0.5, -1, 2]);
+ * [...back.probabilities(x)]; // → [...model.probabilities(x)] — bit-identical
+ */
 export async function loadModel(dir: string): Promise<TrunkHeadModel> {
   return fromArtifacts(await fileSystemIO(dir).load(), dir);
 }
