@@ -44,7 +44,13 @@ export const PRODUCTION_BUDGET: Readonly<ProductionBudget> = {
   warnBelowSteps: 100,
 };
 
-/** Optimiser steps in one epoch: the loop skips a last batch of one example. */
+/**
+ * Optimiser steps in one epoch: the loop skips a last batch of one example.
+ *
+ * @example
+ * stepsPerEpoch(130, 64); // → 3 — 64 + 64 + 2
+ * stepsPerEpoch(129, 64); // → 2 — a last batch of one example is skipped
+ */
 export function stepsPerEpoch(nRows: number, batchSize: number): number {
   const full = Math.floor(nRows / batchSize);
   const rest = nRows - full * batchSize;
