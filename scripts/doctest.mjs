@@ -293,7 +293,8 @@ export function doctest(pkgDir, { describe, it, expect }, opts = {}) {
     });
     for (const ex of examples) {
       const name = `${relative(dir, ex.file)}:${ex.line}`;
-      it(name, { timeout: opts.timeout ?? 60_000 }, async () => {
+      // a guard against a hang, not a timing: examples that train take seconds
+      it(name, { timeout: opts.timeout ?? 300_000 }, async () => {
         const api = await import(/* @vite-ignore */ dist);
         const { code, checks } = instrument(ex.code);
         const own = new RegExp(`(['"])${pkg.name.replace('/', '\\/')}\\1`, 'g');

@@ -47,8 +47,19 @@ export function modelEvidence(model: TrunkHeadModel, rows: GateRows): ModelEvide
  * is retired; calibration and per-class recall may not collapse.
  *
  * @example
- * const gate = gateOnRows(champion, challenger, { newTest, oldTest });
- * gate.passed; gate.failed; // e.g. ['forgetting']
+ * import { newClassScenario } from '@rvft/data';
+ * import { cloneModel, createMlp } from '@rvft/model';
+ * import { fineTune, trainFromScratch } from '@rvft/strategies';
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * // a challenger fine-tuned on the two new classes alone forgets the old three
+ * const challenger = await cloneModel(champion);
+ * challenger.expandHead(2);
+ * await fineTune(challenger, zoo.newTrain, { mode: 'full_network' });
+ * const gate = gateOnRows(champion, challenger, { newTest: zoo.testNew, oldTest: zoo.testOld });
+ * gate.passed; // → false
+ * gate.failed.includes('forgetting'); // → true
  */
 export function gateOnRows(
   champion: TrunkHeadModel,

@@ -205,9 +205,21 @@ export function diagnoseRows(
  * the champion it was measured against is still the champion.
  *
  * @example
+ * import { newClassScenario } from '@rvft/data';
+ * import { openRegistry } from '@rvft/registry';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
  * const registry = await openRegistry('models');
- * const report = await updateChampion({ registry, name: 'churn', newData, oldData });
- * report.race.picked; report.gate.passed; report.promoted;
+ * await trainChampion({ registry, name: 'zoo', data: zoo.originalTrain, labelColumn: 'species' });
+ * const report = await updateChampion({
+ *   registry,
+ *   name: 'zoo',
+ *   newData: zoo.newTrain,
+ *   oldData: zoo.originalTrain,
+ * });
+ * report; // → { champion: 1, challenger: 2, recommended: 'retrain_warm_combined' }
+ * // the challenger is registered either way; it becomes champion only through the gate
+ * report.promoted; // → report.gate.passed
  */
 export async function updateChampion(opts: UpdateChampionOptions): Promise<UpdateReport> {
   const { registry, name } = opts;
@@ -373,7 +385,16 @@ export interface EvaluationReport {
  * registering or moving anything: accuracy with its interval, macro F1, ECE, per-class recall.
  *
  * @example
- * const report = await evaluateVersion(registry, 'zoo', { alias: 'champion' }, rows);
+ * import { newClassScenario } from '@rvft/data';
+ * import { openRegistry } from '@rvft/registry';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const registry = await openRegistry('models');
+ * await trainChampion({ registry, name: 'zoo', data: zoo.originalTrain, labelColumn: 'species' });
+ * const report = await evaluateVersion(registry, 'zoo', { alias: 'champion' }, zoo.testOld);
+ * report; // → { name: 'zoo', version: 1, rows: 300 }
+ * report.perClass.map((c) => c.rows); // → [100, 100, 100]
+ * report.accuracy.lower <= report.accuracy.estimate; // → true — a Wilson interval around it
  */
 export async function evaluateVersion(
   registry: Registry,
