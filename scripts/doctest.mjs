@@ -12,7 +12,7 @@
 //     (for `const x = …; // → VALUE`: the value of x). VALUE may continue on the following
 //     comment lines while its brackets are open, and may also stand alone on the comment line
 //     right after the statement. A note may follow VALUE after ' — '.
-//   - VALUE is a JavaScript literal, compared as:
+//   - VALUE is a JavaScript expression (usually a literal), compared as:
 //       numbers written with decimals match the actual value rounded to that many decimals
 //       (`0.3080` matches 0.30797…); numbers without decimals match exactly;
 //       strings, booleans, null and undefined match exactly;
@@ -44,12 +44,38 @@ export function extractExamples(srcDir) {
           .filter((l) => !/^\s*```/.test(l))
           .join('\n')
           .trim();
-        if (code) out.push({ file, line: startLine + i, code });
+        if (code) out.push({ file, line: startLine + i, code, name: documented(text, m) });
         i = j - 1;
       }
     }
   }
   return out;
+}
+
+/**
+ * The export a doc comment documents: the declaration right after it (`Class.method` for a
+ * method), or undefined for a comment that documents no declaration.
+ */
+function documented(text, m) {
+  const after = text.slice(m.index + m[0].length).replace(/^\s+/, '');
+  const decl =
+    /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|interface|type|enum)\s+([\w$]+)/.exec(
+      after,
+    );
+  if (decl) return decl[1];
+  const method =
+    /^(?:(?:public|static|readonly|override|get|set)\s+)*(?:async\s+)?([\w$]+)\s*[(<]/.exec(after);
+  if (!method) return undefined;
+  const classes = [
+    ...text.slice(0, m.index).matchAll(/^export\s+(?:abstract\s+)?class\s+([\w$]+)/gm),
+  ];
+  return classes.length ? `${classes.at(-1)[1]}.${method[1]}` : method[1];
+}
+
+/** The names listed on a README's "Runnable examples:" line, or undefined without one. */
+export function readmeExampleList(readme) {
+  const line = /^Runnable examples[^:\n]*:(.*)$/m.exec(readme);
+  return line ? [...line[1].matchAll(/`([\w$.]+)`/g)].map((x) => x[1]) : undefined;
 }
 
 function* walk(dir) {
@@ -78,11 +104,15 @@ export function instrument(code) {
     if (at > 0 && line.slice(0, at).trim() !== '') {
       stmt = line.slice(0, at);
       valueStart = line.slice(at + ARROW.length);
-    } else if (at >= 0 && line.slice(0, at).trim() === '' && out.length > 0) {
+    } else if (at >= 0) {
       // the value on the comment line right after the statement, which may span lines: take
       // code lines back until its brackets balance
       const taken = [];
-      while (out.length > 0 && out.at(-1).kind === 'code' && !/^\s*(\/\/|$)/.test(out.at(-1).text)) {
+      while (
+        out.length > 0 &&
+        out.at(-1).kind === 'code' &&
+        !/^\s*(\/\/|$)/.test(out.at(-1).text)
+      ) {
         taken.unshift(out.pop().text);
         if (depth(taken.join('\n')) >= 0) break;
       }
@@ -215,6 +245,11 @@ class Approx {
   }
 }
 
+/** A number stated with `decimals` decimals (what `// → 0.3080` becomes). */
+export function approx(value, decimals) {
+  return new Approx(value, decimals);
+}
+
 /** The differences between `actual` and the stated `expected`, as 'path: why' lines. */
 export function mismatches(actual, expected, path = 'value') {
   if (expected instanceof Approx) {
@@ -252,7 +287,7 @@ function show(v) {
 
 function runtime(counter) {
   return {
-    approx: (value, decimals) => new Approx(value, decimals),
+    approx,
     check(actual, expected, where) {
       counter.checked++;
       const diff = mismatches(actual, expected);
@@ -288,8 +323,15 @@ export function doctest(pkgDir, { describe, it, expect }, opts = {}) {
   const dist = pathToFileURL(join(dir, 'dist', 'index.js')).href;
   const outDir = join(dir, 'test-output', 'doctest');
   describe(`${pkg.name} doc examples`, () => {
-    it('has examples to run', () => {
+    it('has examples to run, each on a declaration', () => {
       expect(examples.length).toBeGreaterThan(0);
+      expect(examples.filter((e) => !e.name).map((e) => relative(dir, e.file))).toEqual([]);
+    });
+    // the README says which exports have a runnable example: the claim cannot go stale
+    it('the README lists exactly the exports with examples', () => {
+      const listed = readmeExampleList(readFileSync(join(dir, 'README.md'), 'utf8'));
+      expect(listed, 'README.md has no "Runnable examples:" line').toBeDefined();
+      expect([...new Set(listed)].sort()).toEqual([...new Set(examples.map((e) => e.name))].sort());
     });
     for (const ex of examples) {
       const name = `${relative(dir, ex.file)}:${ex.line}`;

@@ -41,7 +41,9 @@ for (const group of ['packages', 'apps']) {
     skipped += s;
     todo += t;
     const extra = [s ? `${s} skipped` : '', t ? `${t} todo` : ''].filter(Boolean);
-    lines.push(`  ${pkg.name}: ${p} passed, ${f} failed${extra.length ? `, ${extra.join(', ')}` : ''}`);
+    lines.push(
+      `  ${pkg.name}: ${p} passed, ${f} failed${extra.length ? `, ${extra.join(', ')}` : ''}`,
+    );
     if (extra.length) notRun.push(`${pkg.name} ${extra.join(', ')}`);
   }
 }

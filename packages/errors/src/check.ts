@@ -4,14 +4,6 @@ import { RvftError } from './error';
  * Argument checks for package boundaries. They throw RVFT_ERR_INVALID_ARGUMENT with one message
  * shape everywhere — `<where>: <name> must be <rule>, got <value>` — so a NaN option is refused
  * the same way by a detector, a metric or the training loop.
- *
- * @example
- * ```ts
- * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // → 30
- * checkNumber('Ddm', 'minInstances', Number.NaN, { min: 1 });
- * // → throws { code: 'RVFT_ERR_INVALID_ARGUMENT',
- * //   message: 'Ddm: minInstances must be a finite number, got NaN' }
- * ```
  */
 
 export interface NumberRule {
@@ -64,7 +56,17 @@ function describe(rule: NumberRule): string {
   return parts.join(' ');
 }
 
-/** Returns `value` when it is a finite number obeying `rule`; throws otherwise. */
+/**
+ * Returns `value` when it is a finite number obeying `rule`; throws otherwise.
+ *
+ * @example
+ * ```ts
+ * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // → 30
+ * checkNumber('Ddm', 'minInstances', Number.NaN, { min: 1 });
+ * // → throws { code: 'RVFT_ERR_INVALID_ARGUMENT',
+ * //   message: 'Ddm: minInstances must be a finite number, got NaN' }
+ * ```
+ */
 export function checkNumber(
   where: string,
   name: string,

@@ -53,6 +53,14 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64
  * artifacts layout (tfjs's own `file://` handler lives in tfjs-node, which cannot be
  * installed here). Saving is atomic: files go to a temporary sibling directory, are fsynced,
  * and the directory is renamed into place, so a crash never leaves a half-written model.
+ */
+export interface FileSystemIO extends tf.io.IOHandler {
+  save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
+  load(): Promise<tf.io.ModelArtifacts>;
+}
+
+/**
+ * The `FileSystemIO` handler for `dir`.
  *
  * @example
  * import { loadLayersModel } from '@tensorflow/tfjs-layers';
@@ -61,11 +69,6 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64
  * const plain = await loadLayersModel(fileSystemIO('out/model'));
  * [plain.inputs[0].shape, plain.outputs[0].shape]; // → [[null, 3], [null, 2]]
  */
-export interface FileSystemIO extends tf.io.IOHandler {
-  save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
-  load(): Promise<tf.io.ModelArtifacts>;
-}
-
 export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): FileSystemIO {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
