@@ -264,7 +264,15 @@ export async function loadCsv(path: string, opts: TableOptions): Promise<Dataset
   return parseCsv(await readFile(path, 'utf8'), opts, path);
 }
 
-/** Reads and parses a JSON Lines file. */
+/**
+ * Reads and parses a JSON Lines file.
+ *
+ * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('pets.jsonl', '{"weight": 4.1, "species": "cat"}\n{"weight": 30.5, "species": "dog"}\n');
+ * const ds = await loadJsonl('pets.jsonl', { labelColumn: 'species' });
+ * [ds.nRows, ds.classNames]; // → [2, ['cat', 'dog']]
+ */
 export async function loadJsonl(path: string, opts: TableOptions): Promise<Dataset> {
   return parseJsonl(await readFile(path, 'utf8'), opts, path);
 }

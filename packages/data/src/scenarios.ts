@@ -86,7 +86,14 @@ export interface NewDataScenario {
   options: NewDataOptions;
 }
 
-/** Scenario A: more data from the distribution the champion already knows. */
+/**
+ * Scenario A: more data from the distribution the champion already knows.
+ *
+ * @example
+ * const s = newDataScenario({ seed: 1 });
+ * // more rows of the same two-class distribution
+ * [s.initial.nRows, s.new.nRows, s.combined.nRows, s.nClasses]; // → [1000, 500, 1500, 2]
+ */
 export function newDataScenario(opts: Partial<NewDataOptions> = {}): NewDataScenario {
   const o = { ...NEW_DATA_DEFAULTS, ...opts };
   checkSizes(o, ['nFeatures', 'nClasses', 'nInitial', 'nNew', 'nTest']);
@@ -142,7 +149,13 @@ export interface DistributionShiftScenario {
   options: DistributionShiftOptions;
 }
 
-/** Scenario B: every feature's mean moves by `shiftMagnitude` in the new window. */
+/**
+ * Scenario B: every feature's mean moves by `shiftMagnitude` in the new window.
+ *
+ * @example
+ * const s = distributionShiftScenario({ seed: 1 });
+ * [s.originalTrain.nRows, s.shiftedTrain.nRows, s.mixed.nRows]; // → [1000, 500, 1500]
+ */
 export function distributionShiftScenario(
   opts: Partial<DistributionShiftOptions> = {},
 ): DistributionShiftScenario {
@@ -301,7 +314,14 @@ export interface DomainTransferScenario {
   options: DomainTransferOptions;
 }
 
-/** Scenario D: a large source domain, a small shifted and wider target domain. */
+/**
+ * Scenario D: a large source domain, a small shifted and wider target domain.
+ *
+ * @example
+ * const s = domainTransferScenario({ seed: 1 });
+ * // a large source domain, a small target one
+ * [s.sourceTrain.nRows, s.targetTrain.nRows, s.nClasses]; // → [2000, 200, 3]
+ */
 export function domainTransferScenario(
   opts: Partial<DomainTransferOptions> = {},
 ): DomainTransferScenario {

@@ -7,7 +7,15 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Thrown for invalid input; lists every bad field at once, never just the first. */
+/**
+ * Thrown for invalid input; lists every bad field at once, never just the first.
+ *
+ * @example
+ * new DecisionEngine().decide({ data: { nNewSamples: -1 }, model: { currentAccuracy: 2 } });
+ * // → throws { name: 'SignalValidationError', code: 'RVFT_ERR_INVALID_SIGNALS', issues: [
+ * //   { path: 'data.nNewSamples', message: 'must be >= 0' },
+ * //   { path: 'model.currentAccuracy', message: 'must be in [0, 1]' }] }
+ */
 export class SignalValidationError extends RvftError {
   readonly issues: readonly FieldIssue[];
 

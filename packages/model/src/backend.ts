@@ -97,7 +97,14 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
-/** One line for logs and reports, e.g. `wasm (simd, 1 thread)`. */
+/**
+ * One line for logs and reports, e.g. `wasm (simd, 1 thread)`.
+ *
+ * @example
+ * describeBackend({ name: 'wasm', reason: 'fastest available', simd: true, threads: false, skipped: [] });
+ * // → 'wasm (simd, 1 thread)'
+ * describeBackend({ name: 'cpu', reason: 'forced by RVFT_BACKEND', skipped: [] }); // → 'cpu'
+ */
 export function describeBackend(info: BackendInfo | undefined = current): string {
   if (!info) return `${tf.getBackend() ?? 'none'} (not chosen by useBestBackend)`;
   if (info.name !== 'wasm') return info.name;

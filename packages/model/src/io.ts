@@ -273,7 +273,15 @@ export async function loadModel(dir: string): Promise<TrunkHeadModel> {
   return fromArtifacts(await fileSystemIO(dir).load(), dir);
 }
 
-/** An independent copy with identical weights and state. */
+/**
+ * An independent copy with identical weights and state.
+ *
+ * @example
+ * const model = createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * const copy = await cloneModel(model);
+ * copy.expandHead(1); // the copy changes, the original does not
+ * [model.outputDim, copy.outputDim]; // → [2, 3]
+ */
 export async function cloneModel(model: TrunkHeadModel): Promise<TrunkHeadModel> {
   return fromArtifacts(await toArtifacts(model), 'clone');
 }

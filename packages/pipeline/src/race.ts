@@ -117,7 +117,19 @@ export interface RaceOutcome {
 const correctness = (model: TrunkHeadModel, data: Dataset) => rowPredictions(model, data).correct;
 const sum = (xs: Uint8Array) => xs.reduce((a, x) => a + x, 0);
 
-/** The strategies a race trains, in the engine's order, without the ruled-out ones. */
+/**
+ * The strategies a race trains, in the engine's order, without the ruled-out ones.
+ *
+ * @example
+ * import { DecisionEngine } from '@rvft/decision';
+ * const decision = new DecisionEngine().decide({
+ *   data: { nNewSamples: 1000, nHistoricalSamples: 1000 },
+ *   drift: { driftSeverity: 'moderate' },
+ * });
+ * raceCandidates(decision, 'off', { hasHistory: true }); // → ['retrain_warm_combined']
+ * raceCandidates(decision, 'shortlist', { hasHistory: true });
+ * // → ['retrain_warm_combined', 'retrain_cold_combined']
+ */
 export function raceCandidates(
   decision: DecisionResult,
   mode: RaceMode,

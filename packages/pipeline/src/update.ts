@@ -34,6 +34,13 @@ export interface HeldOut {
  * Holds out `holdout` of each dataset (stratified, seeded) once, so the diagnosis, the race,
  * the challenger and the champion are all judged on rows none of them trained on — and on
  * the same rows.
+ *
+ * @example
+ * import { newDataScenario } from '@rvft/data';
+ * const s = newDataScenario({ seed: 1 });
+ * const rows = holdOut(s.new, s.initial, { holdout: 0.2, seed: 42 });
+ * // 20 % of each side, stratified
+ * [rows.newTrain.nRows, rows.newTest.nRows, rows.oldTrain?.nRows, rows.oldTest?.nRows]; // → [400, 100, 800, 200]
  */
 export function holdOut(
   newData: Dataset,

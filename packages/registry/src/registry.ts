@@ -957,7 +957,13 @@ function cardFiles(card: ModelCard): { json: string; markdown: string } {
   return { json, markdown: card.markdown };
 }
 
-/** Opens (creating if needed) a registry directory; refuses one written by a newer format. */
+/**
+ * Opens (creating if needed) a registry directory; refuses one written by a newer format.
+ *
+ * @example
+ * const reg = await openRegistry('models');
+ * await reg.list(); // → [] — a new, empty registry
+ */
 export async function openRegistry(dir: string, opts: RegistryOptions = {}): Promise<Registry> {
   await mkdir(join(dir, 'models'), { recursive: true });
   const file = join(dir, REGISTRY_JSON);

@@ -86,6 +86,12 @@ export interface TrainResult {
 /**
  * The loss weight of each of `nOutputs` classes. `'balanced'`: n / (k · n_c) over the k
  * classes present in `data`, and 1 for outputs with no example (they never weigh a batch).
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * const data = new Dataset({ features: [0, 0, 0, 1], labels: [0, 0, 0, 1], nFeatures: 1 });
+ * // n / (k · n_c) = 4 / (2 · 3) and 4 / (2 · 1); output 2 has no rows
+ * resolveClassWeights('balanced', data, 3); // → [0.6667, 2, 1]
  */
 export function resolveClassWeights(
   weights: ClassWeights,
