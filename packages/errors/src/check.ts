@@ -18,7 +18,14 @@ export interface NumberRule {
   below?: number;
 }
 
-/** Shows a value the way a user wrote it: strings quoted, NaN and ±Infinity by name. */
+/**
+ * Shows a value the way a user wrote it: strings quoted, NaN and ±Infinity by name.
+ *
+ * @example
+ * showValue('cat'); // → '"cat"'
+ * showValue(Number.NaN); // → 'NaN'
+ * showValue([1, 2, 3]); // → 'an array of 3'
+ */
 export function showValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -34,6 +41,11 @@ export function showValue(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * @example
+ * invalidArgument('psi', 'bins', 'a whole number >= 2', 1.5);
+ * // → { code: 'RVFT_ERR_INVALID_ARGUMENT', message: 'psi: bins must be a whole number >= 2, got 1.5' }
+ */
 export function invalidArgument(
   where: string,
   name: string,

@@ -108,7 +108,13 @@ export function httpStatusFor(e: unknown): number {
   return isRvftError(e) ? e.httpStatus : ERROR_CATEGORIES[categoryOf(e)].httpStatus;
 }
 
-/** The error for a cancelled operation; `signal.reason` becomes its cause. */
+/**
+ * The error for a cancelled operation; `signal.reason` becomes its cause.
+ *
+ * @example
+ * abortError('training'); // → { code: 'RVFT_ERR_ABORTED', message: 'training: aborted' }
+ * exitCodeFor(abortError('training')); // → 130 — as for SIGINT
+ */
 export function abortError(what: string, signal?: AbortSignal): RvftError {
   return new RvftError('RVFT_ERR_ABORTED', `${what}: aborted`, { cause: signal?.reason });
 }

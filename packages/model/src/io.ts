@@ -250,6 +250,11 @@ async function fromArtifacts(
  * Saves a model to a directory in the tfjs artifacts format, with rvft's trunk/head
  * metadata in `model.json`. The directory also opens with
  * `tf.loadLayersModel(fileSystemIO(dir))` as a plain logits model.
+ *
+ * @example
+ * import { readdirSync } from 'node:fs';
+ * await saveModel(createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 }), 'churn-v1');
+ * readdirSync('churn-v1').sort(); // → [MODEL_JSON, WEIGHTS_BIN] — model.json and weights.bin
  */
 export async function saveModel(
   model: TrunkHeadModel,

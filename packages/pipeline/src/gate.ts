@@ -24,7 +24,17 @@ export interface PromotionPolicy extends Partial<GatePolicy> {
   replacesOld?: boolean;
 }
 
-/** Per-row evidence of one model on the gate's rows: correctness, predictions, ECE. */
+/**
+ * Per-row evidence of one model on the gate's rows: correctness, predictions, ECE.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * const newTest = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * // every row predicted class 0 at probability 1/2: ECE |2/3 − 1/2|
+ * modelEvidence(model, { newTest }); // → { newCorrect: [1, 0, 1], predicted: [0, 0, 0], ece: 0.1667 }
+ */
 export function modelEvidence(model: TrunkHeadModel, rows: GateRows): ModelEvidence {
   const onNew = rowPredictions(model, rows.newTest);
   return {

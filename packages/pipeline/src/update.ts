@@ -125,7 +125,16 @@ export interface UpdateReport {
   rows: { newTrain: number; newTest: number; oldTrain?: number; oldTest?: number };
 }
 
-/** Accuracy, F1 and ECE on the new rows, accuracy on the old: what a version records. */
+/**
+ * Accuracy, F1 and ECE on the new rows, accuracy on the old: what a version records.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * const newTest = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * versionMetrics(model, { newTest }); // → { newTaskAccuracy: 0.6667, newTaskEce: 0.1667 }
+ */
 export function versionMetrics(
   model: TrunkHeadModel,
   rows: { newTest: Dataset; oldTest?: Dataset },

@@ -231,6 +231,14 @@ export class TrainStep {
 /**
  * Validation loss and accuracy in inference mode, without a gradient tape. With class
  * weights the loss is weighted the way training weighs it.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * // all-zero rows: a fresh model's logits are all 0 — probabilities 1/2, argmax class 0
+ * const rows = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * lossAndAccuracy(model, rows); // → { loss: 0.6931, accuracy: 0.6667 } — ln 2, and 2 of 3 rows
  */
 export function lossAndAccuracy(
   model: TrunkHeadModel,
