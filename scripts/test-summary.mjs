@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Sums vitest's JSON reports over every workspace package and prints the one line CI reads:
+// Sums vitest's JSON reports over every workspace package. The LAST line is the one CI reads:
 //   tests: N passed, M failed
+// and the line just before it counts what did not run (skipped and todo tests, per package), so
+// a suite that quietly skips its tests is visible in the log instead of hidden in the total.
 // A package that has a test script but wrote no report counts as one failure, so a crashed
 // or skipped suite can never pass silently.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +11,10 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+let todo = 0;
 const lines = [];
+const notRun = [];
 for (const group of ['packages', 'apps']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
@@ -28,9 +33,18 @@ for (const group of ['packages', 'apps']) {
     const p = r.numPassedTests ?? 0;
     // Suites that fail to load report no tests; count each as a failure.
     const f = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - countFailedFilesWithTests(r);
+    // vitest's JSON report counts `it.skip`/`skipIf` as pending and `it.todo` as todo.
+    const s = r.numPendingTests ?? 0;
+    const t = r.numTodoTests ?? 0;
     passed += p;
     failed += f;
-    lines.push(`  ${pkg.name}: ${p} passed, ${f} failed`);
+    skipped += s;
+    todo += t;
+    const extra = [s ? `${s} skipped` : '', t ? `${t} todo` : ''].filter(Boolean);
+    lines.push(
+      `  ${pkg.name}: ${p} passed, ${f} failed${extra.length ? `, ${extra.join(', ')}` : ''}`,
+    );
+    if (extra.length) notRun.push(`${pkg.name} ${extra.join(', ')}`);
   }
 }
 
@@ -43,5 +57,8 @@ function countFailedFilesWithTests(r) {
 }
 
 console.log(lines.join('\n'));
+console.log(
+  `not run: ${skipped} skipped, ${todo} todo${notRun.length ? ` (${notRun.join('; ')})` : ''}`,
+);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -4,8 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_SEED } from '@rvft/data';
+import { ERROR_CATEGORIES, exitCodeFor, RvftError } from '@rvft/errors';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { resolveConfig, SCENARIO_IDS, type ScenarioId } from './config';
 import { formatReport } from './format';
 import { formatImbalance, runImbalanceSuite } from './imbalance';
@@ -88,6 +89,8 @@ const program = new Command()
     "diagnose each champion from raw data and check the engine's recommendation against the measured winner",
   )
   .option('--no-progress', 'no progress bar on stderr')
+  // usage errors are thrown, not exited on, so they exit 2 like every invalid input below
+  .exitOverride()
   .action(async (opts, cmd: Command) => {
     if (opts.suite === 'real') {
       const seeds = cmd.getOptionValueSource('seeds') === 'default' ? 3 : opts.seeds;
@@ -95,12 +98,16 @@ const program = new Command()
       const all = loadRealSituations();
       const situations = wanted ? all.filter((s) => wanted.includes(s.id)) : all;
       if (wanted && situations.length !== wanted.length) {
-        throw new Error(
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
           `--situation: unknown id among ${wanted.join(', ')} (known: ${all.map((s) => s.id).join(', ')})`,
         );
       }
       if (opts.objective !== 'accuracy' && opts.objective !== 'macro-f1') {
-        throw new Error(`--objective: must be accuracy or macro-f1, got '${opts.objective}'`);
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          `--objective: must be accuracy or macro-f1, got '${opts.objective}'`,
+        );
       }
       const runs = await runRealSuite(situations, {
         seeds: Array.from({ length: seeds }, (_, k) => opts.seed + k),
@@ -131,14 +138,20 @@ const program = new Command()
       return;
     }
     if (opts.suite !== 'article')
-      throw new Error(`--suite: must be article, real or imbalance, got '${opts.suite}'`);
+      throw new RvftError(
+        'RVFT_ERR_INVALID_ARGUMENT',
+        `--suite: must be article, real or imbalance, got '${opts.suite}'`,
+      );
     let overrides: unknown = {};
     if (opts.config) {
       const file = userPath(opts.config);
       try {
         overrides = JSON.parse(await readFile(file, 'utf8'));
       } catch (e) {
-        throw new Error(`--config ${file}: ${(e as Error).message}`);
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          `--config ${file}: ${(e as Error).message}`,
+        );
       }
     }
     const config = resolveConfig(overrides);
@@ -176,7 +189,13 @@ const program = new Command()
     }
   });
 
+// Exit codes as the rvft CLI documents them (docs/errors.md): 2 for invalid input, 1 for a failure.
 program.parseAsync().catch((e: unknown) => {
+  if (e instanceof CommanderError) {
+    // commander printed the message (or the help) already
+    const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code);
+    process.exit(ok ? 0 : ERROR_CATEGORIES.input.exitCode);
+  }
   console.error(`rvft-bench: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  process.exit(exitCodeFor(e));
 });

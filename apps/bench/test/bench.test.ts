@@ -169,15 +169,15 @@ describe('the command line', () => {
     expect(check.recommended).toBe(check.measuredWinner);
   });
 
-  it('bad flags and bad config exit 1 with the reason', async () => {
+  it('bad flags and bad config exit 2 (invalid input, as the CLI documents) with the reason', async () => {
     await expect(run(process.execPath, [cli, '--scenario', 'Q'])).rejects.toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringMatching(/unknown scenario 'Q'/),
     });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ A: { nNew: 'many' } }));
     await expect(run(process.execPath, [cli, '--config', bad])).rejects.toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringMatching(/A\.nNew/),
     });
   });

@@ -309,31 +309,34 @@ describe('from a CSV to a promoted update', () => {
   });
 
   it('bad input exits 2 and names the problem; nothing is registered', async () => {
+    // its own champion: this test must not depend on what an earlier test left in `reg`
+    const own = ['--registry', 'regBad', '--name', 'zoo'];
+    expect((await rvft(['train', '--data', 'old.csv', '--label', 'species', ...own])).code).toBe(0);
     writeFileSync(join(dir, 'nolabel.csv'), 'f1,f2,f3,f4,f5,f6\n1,2,3,4,5,6\n');
     writeFileSync(join(dir, 'text.csv'), 'f1,f2,f3,f4,f5,f6,species\n1,2,x,4,5,6,cat\n');
     const cases: [string[], RegExp][] = [
       [
-        ['update', '--champion', 'reg', '--new', 'new.csv'],
+        ['update', '--champion', 'regBad', '--new', 'new.csv'],
         /--champion: expected <registry dir>:<name>/,
       ],
-      [['update', '--champion', 'reg:nobody', '--new', 'new.csv'], /nobody/],
+      [['update', '--champion', 'regBad:nobody', '--new', 'new.csv'], /nobody/],
       [
-        ['update', '--champion', 'reg:zoo', '--new', 'nolabel.csv'],
+        ['update', '--champion', 'regBad:zoo', '--new', 'nolabel.csv'],
         /label column 'species' not found/,
       ],
       [
-        ['update', '--champion', 'reg:zoo', '--new', 'text.csv'],
+        ['update', '--champion', 'regBad:zoo', '--new', 'text.csv'],
         /line 2, column 'f3': 'x' is not a decimal number/,
       ],
       [
-        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--strategy', 'yolo'],
+        ['update', '--champion', 'regBad:zoo', '--new', 'new.csv', '--strategy', 'yolo'],
         /--strategy: must be one of/,
       ],
       [
         [
           'update',
           '--champion',
-          'reg:zoo',
+          'regBad:zoo',
           '--new',
           'new.csv',
           '--strategy',
@@ -342,21 +345,21 @@ describe('from a CSV to a promoted update', () => {
         /retrain_cold_combined trains on old \+ new data; pass --old/,
       ],
       [
-        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--label', 'kind'],
+        ['update', '--champion', 'regBad:zoo', '--new', 'new.csv', '--label', 'kind'],
         /trained with label column 'species'/,
       ],
       [
-        ['update', '--champion', 'reg:zoo', '--new', 'new.csv', '--holdout', '1.5'],
+        ['update', '--champion', 'regBad:zoo', '--new', 'new.csv', '--holdout', '1.5'],
         /holdout must be strictly between 0 and 1/,
       ],
     ];
-    const before = (await rvft(['registry', 'list', 'reg', '--json'])).stdout;
+    const before = (await rvft(['registry', 'list', 'regBad', '--json'])).stdout;
     for (const [args, message] of cases) {
       const r = await rvft(args);
       expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect((await rvft(['registry', 'list', 'reg', '--json'])).stdout).toBe(before);
+    expect((await rvft(['registry', 'list', 'regBad', '--json'])).stdout).toBe(before);
   });
 });
 
@@ -602,8 +605,9 @@ describe('rvft bench', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/rvft-bench/);
     expect(help.stdout).toMatch(/--validate-decisions/);
+    // an unknown scenario is invalid input: 2, as `rvft --help` documents
     const bad = await rvft(['bench', '--scenario', 'Q']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown scenario 'Q'/);
   });
 });

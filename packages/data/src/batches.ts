@@ -23,6 +23,11 @@ export interface Batch {
  * The row order of one epoch. Derived from (seed, epoch) only, so it does not depend on how
  * many random numbers anything else drew: two strategies trained with the same seed see
  * exactly the same batches.
+ *
+ * @example
+ * // a permutation of the rows, fixed by (seed, epoch)
+ * [...epochOrder(5, 42, 0)].sort(); // → [0, 1, 2, 3, 4]
+ * [...epochOrder(5, 42, 0)]; // → [0, 2, 3, 4, 1]
  */
 export function epochOrder(nRows: number, seed: Seed, epoch: number): Int32Array {
   return new Rng(seed).fork(`epoch-${epoch}`).permutation(nRows);
@@ -32,8 +37,9 @@ export function epochOrder(nRows: number, seed: Seed, epoch: number): Int32Array
  * Seeded mini-batches over a dataset.
  *
  * @example
- * const it = new BatchIterator(train, { batchSize: 64, seed: 42 });
- * for (let e = 0; e < 10; e++) for (const b of it.epoch(e)) step(b.features, b.labels);
+ * const train = new Dataset({ features: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], labels: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1], nFeatures: 1 });
+ * const it = new BatchIterator(train, { batchSize: 4, seed: 42 });
+ * [...it.epoch(0)].map((b) => b.labels.length); // → [4, 4, 2]
  */
 export class BatchIterator {
   readonly dataset: Dataset;

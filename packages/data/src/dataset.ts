@@ -1,7 +1,13 @@
 import { type ErrorCode, invalidArgument, RvftError, type RvftErrorOptions } from '@rvft/errors';
 import { Rng, type Seed } from './rng';
 
-/** Malformed data or a dataset call that cannot be honoured (`RVFT_ERR_DATA_PARSE` by default). */
+/**
+ * Malformed data or a dataset call that cannot be honoured (`RVFT_ERR_DATA_PARSE` by default).
+ *
+ * @example
+ * new Dataset({ features: [1, 2, 3], labels: [0], nFeatures: 2 });
+ * // → throws { name: 'DatasetError', code: 'RVFT_ERR_DATA_PARSE' }
+ */
 export class DatasetError extends RvftError {
   constructor(
     message: string,
@@ -49,7 +55,8 @@ const CONSTANT_TOLERANCE = 1e-12;
  *
  * @example
  * const ds = new Dataset({ features: [0, 1, 2, 3], labels: [0, 1], nFeatures: 2 });
- * ds.nRows; // 2
+ * ds.nRows; // → 2
+ * ds.classCounts(); // → [1, 1]
  */
 export class Dataset {
   readonly features: Float32Array;
@@ -266,8 +273,9 @@ export class Dataset {
    * subtracted), so a large offset does not swamp a small spread as `E[x²] − E[x]²` would.
    *
    * @example
-   * const { mean, std, constant } = ds.featureStatistics();
-   * const names = constant.map((j) => ds.featureNames?.[j] ?? `feature ${j}`);
+   * const ds = new Dataset({ features: [1, 10, 3, 10, 5, 10], labels: [0, 1, 0], nFeatures: 2 });
+   * // population statistics; feature 1 never varies
+   * ds.featureStatistics(); // → { mean: [3, 10], std: [1.633, 0], constant: [1] }
    */
   featureStatistics(): FeatureStatistics {
     const d = this.nFeatures;

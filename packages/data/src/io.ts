@@ -115,8 +115,8 @@ function checkTextSize(text: string, limits: Limits, what: string): void {
  *
  * @example
  * const ds = parseCsv('x1,x2,label\n0.1,0.2,2\n0.3,0.4,1.0\n', { labelColumn: 'label' });
- * ds.classNames; // ['1', '2']
- * [...ds.labels]; // [1, 0]
+ * ds.classNames; // → ['1', '2'] — '1.0' and '1' are one class
+ * [...ds.labels]; // → [1, 0]
  */
 export function parseCsv(text: string, opts: TableOptions, what = 'csv'): Dataset {
   const limits = limitsOf(opts, 'parseCsv');
@@ -246,7 +246,7 @@ class JsonlRows {
  *
  * @example
  * const ds = parseJsonl('{"x":1,"y":"cat"}\n{"x":2,"y":"dog"}\n', { labelColumn: 'y' });
- * ds.classNames; // ['cat', 'dog']
+ * ds.classNames; // → ['cat', 'dog']
  */
 export function parseJsonl(text: string, opts: TableOptions, what = 'jsonl'): Dataset {
   const limits = limitsOf(opts, 'parseJsonl');

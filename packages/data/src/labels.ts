@@ -17,10 +17,10 @@ import { DECIMAL } from './columns';
  * (`9007199254740993` would become the class `'9007199254740992'`).
  *
  * @example
- * canonicalLabel('1.0');   // '1'
- * canonicalLabel(' -2.50 '); // '-2.5'
- * canonicalLabel(true);    // 'true'
- * canonicalLabel(' cat '); // 'cat'
+ * canonicalLabel('1.0'); // → '1'
+ * canonicalLabel(' -2.50 '); // → '-2.5'
+ * canonicalLabel(true); // → 'true'
+ * canonicalLabel(' cat '); // → 'cat'
  */
 export function canonicalLabel(raw: string | number | boolean): string {
   if (typeof raw === 'number') return String(raw);

@@ -36,7 +36,12 @@ export function gaussianClasses(rng: Rng, spec: GaussianSpec): Dataset {
   return new Dataset({ features, labels, nFeatures: d }).subset(rng.permutation(n));
 }
 
-/** `n` examples over `k` classes, as even as possible (the first classes take the remainder). */
+/**
+ * `n` examples over `k` classes, as even as possible (the first classes take the remainder).
+ *
+ * @example
+ * balanced(10, 3); // → [4, 3, 3]
+ */
 export function balanced(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, c) => Math.floor(n / k) + (c < n % k ? 1 : 0));
 }
@@ -82,7 +87,14 @@ export interface NewDataScenario {
   options: NewDataOptions;
 }
 
-/** Scenario A: more data from the distribution the champion already knows. */
+/**
+ * Scenario A: more data from the distribution the champion already knows.
+ *
+ * @example
+ * const s = newDataScenario({ seed: 1 });
+ * // more rows of the same two-class distribution
+ * [s.initial.nRows, s.new.nRows, s.combined.nRows, s.nClasses]; // → [1000, 500, 1500, 2]
+ */
 export function newDataScenario(opts: Partial<NewDataOptions> = {}): NewDataScenario {
   const o = { ...NEW_DATA_DEFAULTS, ...opts };
   checkSizes(o, ['nFeatures', 'nClasses', 'nInitial', 'nNew', 'nTest']);
@@ -138,7 +150,13 @@ export interface DistributionShiftScenario {
   options: DistributionShiftOptions;
 }
 
-/** Scenario B: every feature's mean moves by `shiftMagnitude` in the new window. */
+/**
+ * Scenario B: every feature's mean moves by `shiftMagnitude` in the new window.
+ *
+ * @example
+ * const s = distributionShiftScenario({ seed: 1 });
+ * [s.originalTrain.nRows, s.shiftedTrain.nRows, s.mixed.nRows]; // → [1000, 500, 1500]
+ */
 export function distributionShiftScenario(
   opts: Partial<DistributionShiftOptions> = {},
 ): DistributionShiftScenario {
@@ -215,7 +233,14 @@ export interface NewClassScenario {
   options: NewClassOptions;
 }
 
-/** Scenario C: labels the champion cannot output appear. */
+/**
+ * Scenario C: labels the champion cannot output appear.
+ *
+ * @example
+ * const s = newClassScenario({ seed: 7 });
+ * // 3 old classes, then a window of the 2 new ones only
+ * [s.originalTrain.nClasses, s.newTrain.classCounts()]; // → [3, [0, 0, 0, 300, 300]]
+ */
 export function newClassScenario(opts: Partial<NewClassOptions> = {}): NewClassScenario {
   const o = { ...NEW_CLASS_DEFAULTS, ...opts };
   checkSizes(o, ['nFeatures', 'nOldClasses', 'nNewClasses', 'nTrainPerClass', 'nTestPerClass']);
@@ -290,7 +315,14 @@ export interface DomainTransferScenario {
   options: DomainTransferOptions;
 }
 
-/** Scenario D: a large source domain, a small shifted and wider target domain. */
+/**
+ * Scenario D: a large source domain, a small shifted and wider target domain.
+ *
+ * @example
+ * const s = domainTransferScenario({ seed: 1 });
+ * // a large source domain, a small target one
+ * [s.sourceTrain.nRows, s.targetTrain.nRows, s.nClasses]; // → [2000, 200, 3]
+ */
 export function domainTransferScenario(
   opts: Partial<DomainTransferOptions> = {},
 ): DomainTransferScenario {

@@ -89,7 +89,9 @@ const PLANS: Readonly<Record<StrategyId, Plan>> = {
  * @example
  * const cost = new CostModel({ nNewSamples: 500, nHistoricalSamples: 1000,
  *   nParamsTotal: 267_000, nParamsHead: 512, epochs: 10 });
- * cost.estimate('retrain_warm_combined').relativeCompute; // 782.2…
+ * // (500 + 1000 rows) × 5 warm epochs × 267,000 weights, over 500 rows × 10 epochs × 512 weights
+ * cost.estimate('retrain_warm_combined').relativeCompute; // → 782.2265625
+ * cost.estimate('retrain_warm_combined').needsHistoricalData; // → true
  */
 export class CostModel {
   readonly input: z.output<typeof CostModelInput>;
@@ -163,6 +165,11 @@ export class CostModel {
  * Wall-time of a strategy relative to training from scratch on the new data, for budget
  * checks: samples x epochs, with head-only at a third of a full step because it still pays
  * the forward pass through the trunk.
+ *
+ * @example
+ * // 500 new rows, 1000 stored: cold combined trains on 3× the rows for the full epochs
+ * relativeWallTime('retrain_cold_combined', { nNewSamples: 500, nHistoricalSamples: 1000 }); // → 3
+ * relativeWallTime('fine_tune_head_only', { nNewSamples: 500, nHistoricalSamples: 1000 }); // → 0.3333
  */
 export function relativeWallTime(
   strategy: StrategyId,

@@ -53,8 +53,11 @@ const DOWNGRADE: Record<Confidence, Confidence> = { high: 'medium', medium: 'low
  *   model: { currentAccuracy: 0.94, accuracyOnNewData: 0.72, transferQuality: 0.76 },
  *   drift: { driftSeverity: 'moderate' },
  * });
- * result.primary.strategy; // 'retrain_warm_combined'
- * console.log(engine.summary(result));
+ * result.primary.strategy; // → 'retrain_warm_combined'
+ * result.primary.confidence; // → 'high'
+ * // a 0.22 drop on the new data is severe drift, whatever was declared
+ * result.firedRules; // → ['drift-with-history', 'few-shot-poor-transfer', 'accuracy-drop-drift']
+ * result.alternatives.map((d) => d.strategy); // → ['retrain_cold_combined', 'fine_tune_full_network']
  */
 export class DecisionEngine {
   readonly thresholds: Thresholds;
@@ -197,7 +200,13 @@ function describe(d: Decision, indent: string): string[] {
   return lines;
 }
 
-/** Renders a decision result as a short human-readable report. */
+/**
+ * Renders a decision result as a short human-readable report.
+ *
+ * @example
+ * const result = new DecisionEngine().decide({ data: { nNewSamples: 200, nHistoricalSamples: 0 } });
+ * summary(result).split('\n')[0]; // → 'Recommendation: fine_tune_full_network (confidence: low)'
+ */
 export function summary(result: DecisionResult): string {
   const { primary } = result;
   const lines = [

@@ -7,7 +7,15 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Thrown for invalid input; lists every bad field at once, never just the first. */
+/**
+ * Thrown for invalid input; lists every bad field at once, never just the first.
+ *
+ * @example
+ * new DecisionEngine().decide({ data: { nNewSamples: -1 }, model: { currentAccuracy: 2 } });
+ * // → throws { name: 'SignalValidationError', code: 'RVFT_ERR_INVALID_SIGNALS', issues: [
+ * //   { path: 'data.nNewSamples', message: 'must be >= 0' },
+ * //   { path: 'model.currentAccuracy', message: 'must be in [0, 1]' }] }
+ */
 export class SignalValidationError extends RvftError {
   readonly issues: readonly FieldIssue[];
 
@@ -37,7 +45,14 @@ export class SignalValidationError extends RvftError {
   }
 }
 
-/** Parses with a zod schema and turns failure into a SignalValidationError. */
+/**
+ * Parses with a zod schema and turns failure into a SignalValidationError.
+ *
+ * @example
+ * parseOrThrow(DecisionInput, { data: { nNewSamples: 10 } }).data.nHistoricalSamples; // → 0
+ * parseOrThrow(DecisionInput, { data: { nNewSamples: -1 } });
+ * // → throws { code: 'RVFT_ERR_INVALID_SIGNALS', issues: [{ path: 'data.nNewSamples', message: 'must be >= 0' }] }
+ */
 export function parseOrThrow<S extends z.ZodType>(
   schema: S,
   input: unknown,

@@ -118,7 +118,13 @@ export const ConstraintSignals = z.strictObject({
 });
 export type ConstraintSignals = z.output<typeof ConstraintSignals>;
 
-/** The whole input of `DecisionEngine.decide`. Only `data.nNewSamples` is required. */
+/**
+ * The whole input of `DecisionEngine.decide`. Only `data.nNewSamples` is required.
+ *
+ * @example
+ * const signals = DecisionInput.parse({ data: { nNewSamples: 10 } });
+ * signals.constraints.retainPriorPerformance; // → true — the defaults are filled in
+ */
 export const DecisionInput = z.strictObject({
   data: DataSignals,
   model: ModelSignals.prefault({}),
@@ -128,7 +134,12 @@ export const DecisionInput = z.strictObject({
 export type DecisionInput = z.input<typeof DecisionInput>;
 export type Signals = z.output<typeof DecisionInput>;
 
-/** JSON Schema (draft 2020-12) of what `decide` accepts. */
+/**
+ * JSON Schema (draft 2020-12) of what `decide` accepts.
+ *
+ * @example
+ * decisionInputJsonSchema().required; // → ['data']
+ */
 export function decisionInputJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(DecisionInput, { io: 'input' }) as Record<string, unknown>;
 }

@@ -1,6 +1,10 @@
 /**
  * The ways to update a deployed model. Values are the wire ids used everywhere: JSON, the
  * CLI's `--strategy`, the bench's rows and the docs.
+ *
+ * @example
+ * Strategy.RetrainWarmCombined; // → 'retrain_warm_combined'
+ * STRATEGY_IDS.length; // → 7
  */
 export const Strategy = {
   TrainFromScratch: 'train_from_scratch',

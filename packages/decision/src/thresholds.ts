@@ -3,7 +3,14 @@ import type { DriftSeverity } from './signals';
 
 const fraction = z.number().min(0, 'must be in [0, 1]').max(1, 'must be in [0, 1]');
 
-/** Every number the rules compare against. Defaults follow the source article. */
+/**
+ * Every number the rules compare against. Defaults follow the source article.
+ *
+ * @example
+ * const t = Thresholds.parse({ fewShotSamples: 200 });
+ * [t.fewShotSamples, t.dataRichSamples]; // → [200, 5000]
+ * Thresholds.parse({ fewShotSamples: 9000 }); // → throws 'must be <= dataRichSamples'
+ */
 export const Thresholds = z
   .strictObject({
     /** Fewer new samples than this is few-shot: only the head can be trained safely. */
@@ -74,6 +81,12 @@ export type ThresholdsInput = z.input<typeof Thresholds>;
 /**
  * Severity of drift implied by an absolute accuracy drop: within the no-gain tolerance
  * is none, below `mildDrop` mild, below `severeDrop` moderate, else severe.
+ *
+ * @example
+ * const t = Thresholds.parse({});
+ * severityFromAccuracyDrop(0.01, t); // → 'none'
+ * severityFromAccuracyDrop(0.1, t); // → 'moderate'
+ * severityFromAccuracyDrop(0.2, t); // → 'severe'
  */
 export function severityFromAccuracyDrop(drop: number, t: Thresholds): DriftSeverity {
   if (drop <= t.noGainTolerance) return 'none';

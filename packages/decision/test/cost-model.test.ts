@@ -80,12 +80,24 @@ describe('CostModel', () => {
           nParamsHead: 20,
         }),
     ).toThrow(SignalValidationError);
-    try {
-      new CostModel({ nNewSamples: 0, nHistoricalSamples: -1, nParamsTotal: 10, nParamsHead: 20 });
-    } catch (e) {
-      const paths = (e as SignalValidationError).issues.map((i) => i.path).sort();
-      expect(paths).toEqual(['nHistoricalSamples', 'nNewSamples', 'nParamsHead']);
-    }
+    // every bad field in one error, not just the first
+    expect(
+      () =>
+        new CostModel({
+          nNewSamples: 0,
+          nHistoricalSamples: -1,
+          nParamsTotal: 10,
+          nParamsHead: 20,
+        }),
+    ).toThrow(
+      expect.objectContaining({
+        issues: [
+          expect.objectContaining({ path: 'nNewSamples' }),
+          expect.objectContaining({ path: 'nHistoricalSamples' }),
+          expect.objectContaining({ path: 'nParamsHead' }),
+        ],
+      }),
+    );
     expect(() => article.lifetime(0)).toThrow(/updatesPerYear/);
   });
 });

@@ -4,13 +4,6 @@ import { RvftError } from './error';
  * Argument checks for package boundaries. They throw RVFT_ERR_INVALID_ARGUMENT with one message
  * shape everywhere — `<where>: <name> must be <rule>, got <value>` — so a NaN option is refused
  * the same way by a detector, a metric or the training loop.
- *
- * @example
- * ```ts
- * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // returns 30
- * checkNumber('Ddm', 'minInstances', Number.NaN, { min: 1 });
- * // throws RvftError RVFT_ERR_INVALID_ARGUMENT "Ddm: minInstances must be a finite number, got NaN"
- * ```
  */
 
 export interface NumberRule {
@@ -25,7 +18,14 @@ export interface NumberRule {
   below?: number;
 }
 
-/** Shows a value the way a user wrote it: strings quoted, NaN and ±Infinity by name. */
+/**
+ * Shows a value the way a user wrote it: strings quoted, NaN and ±Infinity by name.
+ *
+ * @example
+ * showValue('cat'); // → '"cat"'
+ * showValue(Number.NaN); // → 'NaN'
+ * showValue([1, 2, 3]); // → 'an array of 3'
+ */
 export function showValue(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -41,6 +41,11 @@ export function showValue(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * @example
+ * invalidArgument('psi', 'bins', 'a whole number >= 2', 1.5);
+ * // → { code: 'RVFT_ERR_INVALID_ARGUMENT', message: 'psi: bins must be a whole number >= 2, got 1.5' }
+ */
 export function invalidArgument(
   where: string,
   name: string,
@@ -63,7 +68,17 @@ function describe(rule: NumberRule): string {
   return parts.join(' ');
 }
 
-/** Returns `value` when it is a finite number obeying `rule`; throws otherwise. */
+/**
+ * Returns `value` when it is a finite number obeying `rule`; throws otherwise.
+ *
+ * @example
+ * ```ts
+ * checkNumber('Ddm', 'minInstances', 30, { integer: true, min: 1 }); // → 30
+ * checkNumber('Ddm', 'minInstances', Number.NaN, { min: 1 });
+ * // → throws { code: 'RVFT_ERR_INVALID_ARGUMENT',
+ * //   message: 'Ddm: minInstances must be a finite number, got NaN' }
+ * ```
+ */
 export function checkNumber(
   where: string,
   name: string,
@@ -83,7 +98,14 @@ export function checkNumber(
   return value;
 }
 
-/** Returns `value` when it is one of `allowed`; throws listing them otherwise. */
+/**
+ * Returns `value` when it is one of `allowed`; throws listing them otherwise.
+ *
+ * @example
+ * checkOneOf('PageHinkley', 'mode', 'up', ['up', 'down', 'both']); // → 'up'
+ * checkOneOf('PageHinkley', 'mode', 'sideways', ['up', 'down', 'both']);
+ * // → throws "PageHinkley: mode must be one of 'up', 'down', 'both', got \"sideways\""
+ */
 export function checkOneOf<T extends string>(
   where: string,
   name: string,
@@ -98,6 +120,10 @@ export function checkOneOf<T extends string>(
 /**
  * Checks that every entry of a numeric array is finite (and obeys `rule`); the message names the
  * first bad index. Typed arrays are accepted.
+ *
+ * @example
+ * checkNumbers('psi', 'reference', new Float64Array([0.1, Number.NaN]));
+ * // → throws 'psi: reference[1] must be a finite number, got NaN'
  */
 export function checkNumbers(
   where: string,

@@ -126,6 +126,11 @@ export const ERROR_CODES = Object.freeze({
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * @example
+ * isErrorCode('RVFT_ERR_NOT_FOUND'); // → true
+ * isErrorCode('ENOENT'); // → false
+ */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }

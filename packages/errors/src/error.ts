@@ -59,13 +59,24 @@ export class RvftError extends Error {
 /**
  * True for an RvftError — also one thrown by another copy of the package (the ESM and CJS
  * builds are two classes), recognised by its registered `code`.
+ *
+ * @example
+ * isRvftError(new RvftError('RVFT_ERR_NOT_FOUND', 'no model')); // → true
+ * isRvftError(new Error('no model')); // → false
  */
 export function isRvftError(e: unknown): e is RvftError {
   if (e instanceof RvftError) return true;
   return e instanceof Error && isErrorCode((e as { code?: unknown }).code) && 'category' in e;
 }
 
-/** The category of any thrown value; Node's ENOENT/ENOSPC/ABORT_ERR are mapped too. */
+/**
+ * The category of any thrown value; Node's ENOENT/ENOSPC/ABORT_ERR are mapped too.
+ *
+ * @example
+ * categoryOf(new RvftError('RVFT_ERR_GATE_REFUSED', 'forgetting')); // → 'refused'
+ * categoryOf(Object.assign(new Error('open x.csv'), { code: 'ENOENT' })); // → 'not_found'
+ * categoryOf(new TypeError('x is undefined')); // → 'internal'
+ */
 export function categoryOf(e: unknown): ErrorCategory {
   if (isRvftError(e)) return e.category;
   const code = (e as { code?: unknown } | null)?.code;
@@ -75,22 +86,48 @@ export function categoryOf(e: unknown): ErrorCategory {
   return 'internal';
 }
 
-/** Exit status of the `rvft` command for a thrown value (1 for anything unknown). */
+/**
+ * Exit status of the `rvft` command for a thrown value (1 for anything unknown).
+ *
+ * @example
+ * exitCodeFor(new RvftError('RVFT_ERR_GATE_REFUSED', 'forgetting')); // → 3
+ * exitCodeFor(new Error('bug')); // → 1
+ */
 export function exitCodeFor(e: unknown): number {
   return isRvftError(e) ? e.exitCode : ERROR_CATEGORIES[categoryOf(e)].exitCode;
 }
 
-/** HTTP status for a thrown value (500 for anything unknown — never leak its message). */
+/**
+ * HTTP status for a thrown value (500 for anything unknown — never leak its message).
+ *
+ * @example
+ * httpStatusFor(new RvftError('RVFT_ERR_NOT_FOUND', 'no model')); // → 404
+ * httpStatusFor(new Error('bug')); // → 500
+ */
 export function httpStatusFor(e: unknown): number {
   return isRvftError(e) ? e.httpStatus : ERROR_CATEGORIES[categoryOf(e)].httpStatus;
 }
 
-/** The error for a cancelled operation; `signal.reason` becomes its cause. */
+/**
+ * The error for a cancelled operation; `signal.reason` becomes its cause.
+ *
+ * @example
+ * abortError('training'); // → { code: 'RVFT_ERR_ABORTED', message: 'training: aborted' }
+ * exitCodeFor(abortError('training')); // → 130 — as for SIGINT
+ */
 export function abortError(what: string, signal?: AbortSignal): RvftError {
   return new RvftError('RVFT_ERR_ABORTED', `${what}: aborted`, { cause: signal?.reason });
 }
 
-/** Throws RVFT_ERR_ABORTED when the signal has fired. Call it between units of work. */
+/**
+ * Throws RVFT_ERR_ABORTED when the signal has fired. Call it between units of work.
+ *
+ * @example
+ * const ac = new AbortController();
+ * throwIfAborted(ac.signal, 'training'); // → undefined — not aborted yet
+ * ac.abort();
+ * throwIfAborted(ac.signal, 'training'); // → throws { code: 'RVFT_ERR_ABORTED', message: 'training: aborted' }
+ */
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw abortError(what, signal);
 }

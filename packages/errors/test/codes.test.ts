@@ -99,11 +99,8 @@ describe('argument checks', () => {
     expect(() => checkOneOf('PageHinkley', 'mode', 'sideways', ['up', 'down', 'both'])).toThrow(
       `PageHinkley: mode must be one of 'up', 'down', 'both', got "sideways"`,
     );
-    try {
-      checkNumber('x', 'y', Number.POSITIVE_INFINITY);
-      expect.unreachable();
-    } catch (e) {
-      expect(isRvftError(e) && e.code).toBe('RVFT_ERR_INVALID_ARGUMENT');
-    }
+    expect(() => checkNumber('x', 'y', Number.POSITIVE_INFINITY)).toThrow(
+      expect.objectContaining({ name: 'RvftError', code: 'RVFT_ERR_INVALID_ARGUMENT' }),
+    );
   });
 });

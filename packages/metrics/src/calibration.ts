@@ -20,7 +20,7 @@ import {
  * @example
  * const ece = new CalibrationError();
  * ece.update([0.9, 0.1], 0).update([0.6, 0.4], 1);
- * ece.value(); // (|1 − 0.9| + |0 − 0.6|) / 2 = 0.35
+ * ece.value(); // → 0.35 — (|1 − 0.9| + |0 − 0.6|) / 2
  */
 export class CalibrationError {
   readonly nBins: number;

@@ -56,7 +56,8 @@ export function perClassScores(
  * Macro-averaged F1 over the labels seen in truth or prediction (or the ones given).
  *
  * @example
- * macroF1([0, 1, 1], [0, 1, 0]); // → (2/3 + 2/3)/2 = 0.667
+ * // F1 per class: 2/3, 2/3, 1
+ * macroF1([0, 1, 1, 2], [0, 1, 0, 2]); // → 0.7778
  */
 export function macroF1(yTrue: Labels, yPred: Labels, labels?: readonly number[]): number {
   if (labels !== undefined) {
@@ -71,7 +72,7 @@ export function macroF1(yTrue: Labels, yPred: Labels, labels?: readonly number[]
  * `nClasses` that would leave out a label seen is refused.
  *
  * @example
- * perClassAccuracy([0, 1, 1], [0, 1, 0], 3); // → [1, 0.5, NaN]
+ * perClassAccuracy([0, 1, 1, 2], [0, 1, 0, 2], 3); // → [1, 0.5, 1]
  */
 export function perClassAccuracy(yTrue: Labels, yPred: Labels, nClasses: number): number[] {
   const cm = counted('perClassAccuracy', yTrue, yPred);
@@ -104,6 +105,7 @@ export function meanClassAccuracy(
  * {@link CalibrationError}. Every probability must be in [0, 1].
  *
  * @example
+ * // 0.9 sure and right, 0.6 sure of class 0 and wrong: (0.1 + 0.6) / 2
  * expectedCalibrationError([[0.9, 0.1], [0.6, 0.4]], [0, 1]); // → 0.35
  */
 export function expectedCalibrationError(
@@ -129,8 +131,8 @@ export interface ClassificationReport {
  * Pass `oldClasses` / `newClasses` to get the mean accuracy over each group.
  *
  * @example
- * classificationReport([[0.9, 0.1], [0.6, 0.4]], [0, 1]);
- * // → { n: 2, accuracy: 0.5, macroF1: 0.333, ece: 0.35, perClass: [...] }
+ * classificationReport([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]], [0, 1, 1]);
+ * // → { n: 3, accuracy: 0.6667, macroF1: 0.6667 }
  */
 export function classificationReport(
   probabilities: Probabilities,

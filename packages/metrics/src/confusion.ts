@@ -16,8 +16,8 @@ export interface ClassScores {
  *
  * @example
  * const cm = new ConfusionMatrix().update([0, 1, 1], [0, 1, 0]);
- * cm.accuracy(); // 2/3
- * cm.macroF1();  // (0.667 + 0.667) / 2
+ * cm.accuracy(); // → 0.6667 — 2/3
+ * cm.macroF1(); // → 0.6667 — (2/3 + 2/3) / 2
  */
 export class ConfusionMatrix {
   /** counts[t][p]: examples of true class t predicted as p. */

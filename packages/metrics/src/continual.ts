@@ -18,8 +18,9 @@ export interface ContinualMetrics {
 
 /**
  * @example
- * continualMetrics([[0.9, 0.1], [0.8, 0.85]]);
- * // → { averageAccuracy: 0.825, backwardTransfer: -0.1, forgettingMeasure: 0.1 }
+ * // task 0 at 0.90 after learning it, 0.80 after task 1 (0.95)
+ * continualMetrics([[0.9, 0.1], [0.8, 0.95]]);
+ * // → { averageAccuracy: 0.875, backwardTransfer: -0.1, forgettingMeasure: 0.1 }
  */
 export function continualMetrics(
   accuracyMatrix: readonly (readonly number[])[],

@@ -13,12 +13,9 @@ export type GateSide = 'champion' | 'challenger';
  * gate OPTIONS (a policy or threshold) are `RVFT_ERR_INVALID_ARGUMENT` instead.
  *
  * @example
- * try {
- *   evaluationGate({ newTaskAccuracy: 5 }, { newTaskAccuracy: 0.9 });
- * } catch (e) {
- *   if (e instanceof GateInputError) [e.code, e.side, e.field, e.value];
- *   // → ['RVFT_ERR_GATE_INPUT', 'challenger', 'newTaskAccuracy', 5]
- * }
+ * evaluationGate({ newTaskAccuracy: 5 }, { newTaskAccuracy: 0.9 });
+ * // → throws { name: 'GateInputError', code: 'RVFT_ERR_GATE_INPUT', side: 'challenger',
+ * //   field: 'newTaskAccuracy', value: 5 }
  */
 export class GateInputError extends RvftError {
   override readonly name = 'GateInputError';

@@ -83,7 +83,7 @@ const READ_METRICS = [
  * @example
  * evaluationGate({ newTaskAccuracy: 0.95, oldTaskAccuracy: 0.90 },
  *                { newTaskAccuracy: 0.96, oldTaskAccuracy: 0.97 });
- * // → failed: ['forgetting'] (0.07 > 0.05)
+ * // → { passed: false, failed: ['forgetting'] } — forgetting 0.07 > 0.05
  */
 export function evaluationGate(
   challenger: GateMetrics,

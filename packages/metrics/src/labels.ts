@@ -140,7 +140,12 @@ export function argmaxAt(values: ArrayLike<number>, offset: number, width: numbe
   return best;
 }
 
-/** Predicted class per row (argmax, ties to the lowest index). */
+/**
+ * Predicted class per row (argmax, ties to the lowest index).
+ *
+ * @example
+ * [...argmax([[0.2, 0.8], [0.7, 0.3]])]; // → [1, 0]
+ */
 export function argmax(p: Probabilities): Int32Array {
   const out = new Int32Array(rowCount(p, 'argmax'));
   forEachRow(

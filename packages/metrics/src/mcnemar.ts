@@ -43,7 +43,7 @@ function lowerTailHalf(k: number, n: number): number {
  * @param b rows A got right and B got wrong
  * @param c rows A got wrong and B got right
  * @example
- * mcnemarExact(1, 9); // → 0.021484375 (= 2·(C(10,0) + C(10,1))/2¹⁰, up to rounding)
+ * mcnemarExact(1, 9); // → 0.021484375 — 2·(C(10,0) + C(10,1)) / 2¹⁰
  * mcnemarExact(0, 5); // → 0.0625
  * mcnemarExact(4, 4); // → 1
  */

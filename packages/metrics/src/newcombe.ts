@@ -28,7 +28,8 @@ export interface DifferenceInterval {
  * @example
  * newcombeDifference(56, 70, 48, 80);
  * // → { estimate: 0.2, lower: 0.0524, upper: 0.3339, significant: true, confidence: 0.95 }
- * newcombeDifference(5, 56, 0, 29); // → estimate 0.0893, −0.0381 to 0.1926, not significant
+ * newcombeDifference(5, 56, 0, 29);
+ * // → { estimate: 0.0893, lower: -0.0381, upper: 0.1926, significant: false }
  */
 export function newcombeDifference(
   x1: number,

@@ -41,7 +41,7 @@ function poly(c: readonly number[], x: number): number {
  * p = 0 gives −Infinity and p = 1 gives +Infinity.
  *
  * @example
- * normalQuantile(0.975); // → 1.9599639845400536 (the z of a two-sided 95% interval)
+ * normalQuantile(0.975); // → 1.9599639845400536 — the z of a two-sided 95% interval
  * normalQuantile(0.5);   // → 0
  * normalQuantile(0.05);  // → -1.6448536269514726
  */

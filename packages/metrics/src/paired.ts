@@ -95,8 +95,8 @@ export function pairedComparison(
  *
  * @example
  * // challenger (A) vs champion (B): difference −0.01, interval −0.035 to 0.015
- * nonInferior({ lower: -0.035 }, 0.05); // → true  (cannot be 5 points worse)
- * nonInferior({ lower: -0.035 }, 0.02); // → false (could be 3.5 points worse)
+ * nonInferior({ lower: -0.035 }, 0.05); // → true — cannot be 5 points worse
+ * nonInferior({ lower: -0.035 }, 0.02); // → false — could be 3.5 points worse
  */
 export function nonInferior(difference: { readonly lower: number }, margin: number): boolean {
   checkNumber('nonInferior', 'margin', margin, { min: 0, max: 1 });

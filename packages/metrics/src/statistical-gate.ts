@@ -183,10 +183,9 @@ const EPS = 1e-12;
  * const rows = (n: number, v: number) => Array<number>(n).fill(v);
  * const champion = { newCorrect: [...rows(176, 1), ...rows(10, 1), ...rows(2, 0), ...rows(12, 0)] };
  * const challenger = { newCorrect: [...rows(176, 1), ...rows(10, 0), ...rows(2, 1), ...rows(12, 0)] };
- * const result = statisticalGate(champion, challenger);
- * // → passed: false, failed: ['new-accuracy'], and result.checks[0].message is
- * // 'challenger − champion on 200 new rows: −0.040 [−0.080, −0.004] (95% interval,
- * //  McNemar p = 0.039): significantly worse — the whole interval lies below 0'
+ * const result = statisticalGate(champion, challenger); // → { passed: false, failed: ['new-accuracy'] }
+ * result.checks[0].message;
+ * // → 'challenger − champion on 200 new rows: −0.040 [−0.080, −0.004] (95% interval, McNemar p = 0.039): significantly worse — the whole interval lies below 0'
  */
 export function statisticalGate(
   champion: ModelEvidence,

@@ -51,7 +51,7 @@ export function wilsonBounds(x: number, n: number, z: number): { lower: number; 
  * @example
  * wilsonInterval(81, 263);
  * // → { estimate: 0.3080, lower: 0.2553, upper: 0.3662, n: 263, confidence: 0.95 }
- * wilsonInterval(0, 20); // → lower 0, upper 0.1611 (a perfect-looking 0/20 is not 0%)
+ * wilsonInterval(0, 20); // → { lower: 0, upper: 0.1611 } — a perfect-looking 0/20 is not 0%
  */
 export function wilsonInterval(
   successes: number,

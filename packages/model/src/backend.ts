@@ -54,7 +54,8 @@ function parseForced(value: string | undefined): BackendName | undefined {
  *
  * @example
  * const backend = await useBestBackend();
- * console.log(`training on ${backend.name}`);
+ * ['tensorflow', 'wasm', 'cpu'].includes(backend.name); // → true
+ * console.log(`training on ${describeBackend(backend)}`);
  */
 export async function useBestBackend(
   opts: { force?: BackendName; env?: Record<string, string | undefined> } = {},
@@ -107,7 +108,14 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
-/** One line for logs and reports, e.g. `wasm (simd, 1 thread)`. */
+/**
+ * One line for logs and reports, e.g. `wasm (simd, 1 thread)`.
+ *
+ * @example
+ * describeBackend({ name: 'wasm', reason: 'fastest available', simd: true, threads: false, skipped: [] });
+ * // → 'wasm (simd, 1 thread)'
+ * describeBackend({ name: 'cpu', reason: 'forced by RVFT_BACKEND', skipped: [] }); // → 'cpu'
+ */
 export function describeBackend(info: BackendInfo | undefined = current): string {
   if (!info) return `${tf.getBackend() ?? 'none'} (not chosen by useBestBackend)`;
   if (info.name !== 'wasm') return info.name;

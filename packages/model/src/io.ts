@@ -261,16 +261,22 @@ async function readWeights(
  * may be a symlink. Errors are RvftErrors naming the file and field (RVFT_ERR_PATH_UNSAFE,
  * RVFT_ERR_MODEL_CORRUPT, RVFT_ERR_MODEL_INCOMPATIBLE, RVFT_ERR_DATA_TOO_LARGE,
  * RVFT_ERR_NOT_FOUND).
- *
- * @example
- * await someLayersModel.save(fileSystemIO('out/model'));
- * const m = await tf.loadLayersModel(fileSystemIO('out/model'));
  */
 export interface FileSystemIO extends tf.io.IOHandler {
   save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult>;
   load(): Promise<tf.io.ModelArtifacts>;
 }
 
+/**
+ * The `FileSystemIO` handler for `dir`.
+ *
+ * @example
+ * import { loadLayersModel } from '@tensorflow/tfjs-layers';
+ * await saveModel(createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 }), 'out/model');
+ * // any tfjs program opens it as a plain logits model
+ * const plain = await loadLayersModel(fileSystemIO('out/model'));
+ * [plain.inputs[0].shape, plain.outputs[0].shape]; // → [[null, 3], [null, 2]]
+ */
 export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): FileSystemIO {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -593,6 +599,11 @@ async function fromArtifacts(
  * Saves a model to a directory in the tfjs artifacts format, with rvft's trunk/head
  * metadata in `model.json`. The directory also opens with
  * `tf.loadLayersModel(fileSystemIO(dir))` as a plain logits model.
+ *
+ * @example
+ * import { readdirSync } from 'node:fs';
+ * await saveModel(createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 }), 'churn-v1');
+ * readdirSync('churn-v1').sort(); // → [MODEL_JSON, WEIGHTS_BIN] — model.json and weights.bin
  */
 export async function saveModel(
   model: TrunkHeadModel,
@@ -602,12 +613,29 @@ export async function saveModel(
   await fileSystemIO(dir, opts).save(await toArtifacts(model));
 }
 
-/** Loads a model saved by `saveModel`: weights bit-identical, trunk/head split restored. */
+/**
+ * Loads a model saved by `saveModel`: weights bit-identical, trunk/head split restored.
+ *
+ * @example
+ * const model = createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * await saveModel(model, 'churn-v1');
+ * const back = await loadModel('churn-v1');
+ * const x = Float32Array.from([0.5, -1, 2]);
+ * [...back.probabilities(x)]; // → [...model.probabilities(x)] — bit-identical
+ */
 export async function loadModel(dir: string): Promise<TrunkHeadModel> {
   return fromArtifacts(await fileSystemIO(dir).load(), join(dir, MODEL_JSON));
 }
 
-/** An independent copy with identical weights and state. */
+/**
+ * An independent copy with identical weights and state.
+ *
+ * @example
+ * const model = createMlp({ inputDim: 3, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * const copy = await cloneModel(model);
+ * copy.expandHead(1); // the copy changes, the original does not
+ * [model.outputDim, copy.outputDim]; // → [2, 3]
+ */
 export async function cloneModel(model: TrunkHeadModel): Promise<TrunkHeadModel> {
   return fromArtifacts(await toArtifacts(model), 'clone');
 }

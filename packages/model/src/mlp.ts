@@ -58,7 +58,8 @@ function mlpValues(
  *
  * @example
  * const model = createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim: 2, seed: 42 });
- * model.countParams(); // 11,458
+ * // dense layers 20·128 + 128 + 128·64 + 64 + 64·2 + 2 = 11,074, batch norm's γ and β 384
+ * model.countParams(); // → 11458
  */
 export function createMlp(opts: MlpOptions): TrunkHeadModel {
   checkDim('inputDim', opts.inputDim);

@@ -193,9 +193,11 @@ function denseHead(
  *
  * @example
  * const model = createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim: 2, seed: 42 });
- * model.freezeTrunk();            // head-only fine-tuning
- * model.expandHead(2);            // two new classes, old rows kept exactly
- * const snap = model.snapshot();  // … train …
+ * model.freezeTrunk(); // head-only fine-tuning
+ * model.countParams({ trainableOnly: true }); // → 130 — the head: 64 × 2 weights + 2 biases
+ * model.expandHead(2); // two new classes, old rows kept exactly
+ * model.outputDim; // → 4
+ * const snap = model.snapshot(); // … train …
  * model.restore(snap);
  */
 export class TrunkHeadModel {

@@ -100,8 +100,12 @@ export function toFloat32Scaler(
  *
  * @example
  * const { scaler, constant } = scalerFromStatistics({ mean: [1000, 5], std: [250, 0] });
- * // scaler.scale → [250, 1], constant → [1]
+ * scaler; // → { mean: [1000, 5], scale: [250, 1] }
+ * constant; // → [1]
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
  * model.setInputScaler(scaler);
+ * // the mean row is scaled to 0, and a fresh head's biases are 0: no preference
+ * [...model.probabilities(Float32Array.from([1000, 5]))]; // → [0.5, 0.5]
  */
 export function scalerFromStatistics(
   stats: {

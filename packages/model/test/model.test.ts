@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, createMlp, FrozenBatchNorm, TrunkHeadModel } from '../src/index';
 import { expectRvft } from './helpers';
+import { tfjsNode } from './peer';
 
 const mlp = (seed = 42, outputDim = 2) =>
   createMlp({ inputDim: 20, hiddenDims: [128, 64], outputDim, seed });
@@ -20,12 +21,26 @@ function noLeak<T>(fn: () => T, allowed = 0): T {
 }
 
 describe('backend', () => {
-  it('tests run on wasm (tfjs-node is not installed here)', () => {
+  it('runs on tensorflow when the optional tfjs-node loads, else on wasm (SIMD) with tensorflow skipped', async () => {
     const info = backendInfo()!;
-    expect(info.name).toBe(process.env['RVFT_BACKEND'] ?? 'wasm');
     expect(tf.getBackend()).toBe(info.name);
-    if (!process.env['RVFT_BACKEND']) {
-      expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow']);
+    const forced = process.env['RVFT_BACKEND'];
+    if (forced) {
+      expect(info).toMatchObject({ name: forced, reason: 'forced by RVFT_BACKEND' });
+      return;
+    }
+    const peer = await tfjsNode();
+    if (peer.loads) {
+      expect(info).toMatchObject({ name: 'tensorflow', reason: 'fastest available', skipped: [] });
+    } else {
+      // skipped with the reason: when the import itself failed, its own error
+      expect(info).toMatchObject({ name: 'wasm', reason: 'first backend that loaded' });
+      expect(info.skipped).toEqual([
+        {
+          name: 'tensorflow',
+          error: peer.importFailed ? expect.stringContaining('tfjs-node') : expect.any(String),
+        },
+      ]);
       expect(info.simd).toBe(true);
     }
   });

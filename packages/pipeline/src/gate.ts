@@ -24,7 +24,17 @@ export interface PromotionPolicy extends Partial<GatePolicy> {
   replacesOld?: boolean;
 }
 
-/** Per-row evidence of one model on the gate's rows: correctness, predictions, ECE. */
+/**
+ * Per-row evidence of one model on the gate's rows: correctness, predictions, ECE.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * const newTest = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * // every row predicted class 0 at probability 1/2: ECE |2/3 − 1/2|
+ * modelEvidence(model, { newTest }); // → { newCorrect: [1, 0, 1], predicted: [0, 0, 0], ece: 0.1667 }
+ */
 export function modelEvidence(model: TrunkHeadModel, rows: GateRows): ModelEvidence {
   const onNew = rowPredictions(model, rows.newTest);
   return {
@@ -47,8 +57,19 @@ export function modelEvidence(model: TrunkHeadModel, rows: GateRows): ModelEvide
  * is retired; calibration and per-class recall may not collapse.
  *
  * @example
- * const gate = gateOnRows(champion, challenger, { newTest, oldTest });
- * gate.passed; gate.failed; // e.g. ['forgetting']
+ * import { newClassScenario } from '@rvft/data';
+ * import { cloneModel, createMlp } from '@rvft/model';
+ * import { fineTune, trainFromScratch } from '@rvft/strategies';
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * // a challenger fine-tuned on the two new classes alone forgets the old three
+ * const challenger = await cloneModel(champion);
+ * challenger.expandHead(2);
+ * await fineTune(challenger, zoo.newTrain, { mode: 'full_network' });
+ * const gate = gateOnRows(champion, challenger, { newTest: zoo.testNew, oldTest: zoo.testOld });
+ * gate.passed; // → false
+ * gate.failed.includes('forgetting'); // → true
  */
 export function gateOnRows(
   champion: TrunkHeadModel,

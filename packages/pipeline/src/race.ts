@@ -134,7 +134,19 @@ export interface RaceOutcome {
 const correctness = (model: TrunkHeadModel, data: Dataset) => rowPredictions(model, data).correct;
 const sum = (xs: Uint8Array) => xs.reduce((a, x) => a + x, 0);
 
-/** The strategies a race trains, in the engine's order, without the ruled-out ones. */
+/**
+ * The strategies a race trains, in the engine's order, without the ruled-out ones.
+ *
+ * @example
+ * import { DecisionEngine } from '@rvft/decision';
+ * const decision = new DecisionEngine().decide({
+ *   data: { nNewSamples: 1000, nHistoricalSamples: 1000 },
+ *   drift: { driftSeverity: 'moderate' },
+ * });
+ * raceCandidates(decision, 'off', { hasHistory: true }); // → ['retrain_warm_combined']
+ * raceCandidates(decision, 'shortlist', { hasHistory: true });
+ * // → ['retrain_warm_combined', 'retrain_cold_combined']
+ */
 export function raceCandidates(
   decision: DecisionResult,
   mode: RaceMode,
@@ -167,9 +179,18 @@ export function raceCandidates(
  * measures. `race: 'off'` trains the primary on every new row and scores nothing.
  *
  * @example
- * const { decision } = await recommend({ champion, newData, oldData });
- * const { model, result } = await raceStrategies({ champion, decision, newData, oldData });
- * result.picked; // e.g. 'fine_tune_full_network'
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * import { recommend, trainFromScratch } from '@rvft/strategies';
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * const rows = { newData: zoo.newTrain, oldData: zoo.originalTrain };
+ * const { decision } = await recommend({ champion, ...rows });
+ * // the decision's shortlist is trained and scored on held-out new rows; the champion is kept
+ * const { model, result } = await raceStrategies({ champion, decision, ...rows });
+ * result.picked; // → 'retrain_warm_combined'
+ * [model.outputDim, champion.outputDim]; // → [5, 3]
  */
 export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
   const mode = opts.race ?? 'shortlist';

@@ -51,8 +51,19 @@ export interface TrainReport {
  * if the name has none.
  *
  * @example
- * const data = await loadCsv('old.csv', { labelColumn: 'species' });
- * const report = await trainChampion({ registry, name: 'zoo', data, labelColumn: 'species' });
+ * import { newClassScenario } from '@rvft/data';
+ * import { openRegistry } from '@rvft/registry';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const registry = await openRegistry('models');
+ * const report = await trainChampion({
+ *   registry,
+ *   name: 'zoo',
+ *   data: zoo.originalTrain,
+ *   labelColumn: 'species',
+ * });
+ * // 20 % of the 180 rows (stratified) are held out to score it; the first version is champion
+ * report; // → { name: 'zoo', version: 1, promoted: true, rows: { train: 144, test: 36 } }
  */
 export async function trainChampion(opts: TrainChampionOptions): Promise<TrainReport> {
   const { registry, name, data } = opts;

@@ -36,6 +36,13 @@ export interface HeldOut {
  * Holds out `holdout` of each dataset (stratified, seeded) once, so the diagnosis, the race,
  * the challenger and the champion are all judged on rows none of them trained on — and on
  * the same rows.
+ *
+ * @example
+ * import { newDataScenario } from '@rvft/data';
+ * const s = newDataScenario({ seed: 1 });
+ * const rows = holdOut(s.new, s.initial, { holdout: 0.2, seed: 42 });
+ * // 20 % of each side, stratified
+ * [rows.newTrain.nRows, rows.newTest.nRows, rows.oldTrain?.nRows, rows.oldTest?.nRows]; // → [400, 100, 800, 200]
  */
 export function holdOut(
   newData: Dataset,
@@ -129,7 +136,16 @@ export interface UpdateReport {
   rows: { newTrain: number; newTest: number; oldTrain?: number; oldTest?: number };
 }
 
-/** Accuracy, F1 and ECE on the new rows, accuracy on the old: what a version records. */
+/**
+ * Accuracy, F1 and ECE on the new rows, accuracy on the old: what a version records.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * const newTest = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * versionMetrics(model, { newTest }); // → { newTaskAccuracy: 0.6667, newTaskEce: 0.1667 }
+ */
 export function versionMetrics(
   model: TrunkHeadModel,
   rows: { newTest: Dataset; oldTest?: Dataset },
@@ -216,9 +232,21 @@ export function diagnoseRows(
  * the champion it was measured against is still the champion.
  *
  * @example
+ * import { newClassScenario } from '@rvft/data';
+ * import { openRegistry } from '@rvft/registry';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
  * const registry = await openRegistry('models');
- * const report = await updateChampion({ registry, name: 'churn', newData, oldData });
- * report.race.picked; report.gate.passed; report.promoted;
+ * await trainChampion({ registry, name: 'zoo', data: zoo.originalTrain, labelColumn: 'species' });
+ * const report = await updateChampion({
+ *   registry,
+ *   name: 'zoo',
+ *   newData: zoo.newTrain,
+ *   oldData: zoo.originalTrain,
+ * });
+ * report; // → { champion: 1, challenger: 2, recommended: 'retrain_warm_combined' }
+ * // the challenger is registered either way; it becomes champion only through the gate
+ * report.promoted; // → report.gate.passed
  */
 export async function updateChampion(opts: UpdateChampionOptions): Promise<UpdateReport> {
   const { registry, name } = opts;
@@ -419,7 +447,16 @@ export interface EvaluationReport {
  * registering or moving anything: accuracy with its interval, macro F1, ECE, per-class recall.
  *
  * @example
- * const report = await evaluateVersion(registry, 'zoo', { alias: 'champion' }, rows);
+ * import { newClassScenario } from '@rvft/data';
+ * import { openRegistry } from '@rvft/registry';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const registry = await openRegistry('models');
+ * await trainChampion({ registry, name: 'zoo', data: zoo.originalTrain, labelColumn: 'species' });
+ * const report = await evaluateVersion(registry, 'zoo', { alias: 'champion' }, zoo.testOld);
+ * report; // → { name: 'zoo', version: 1, rows: 300 }
+ * report.perClass.map((c) => c.rows); // → [100, 100, 100]
+ * report.accuracy.lower <= report.accuracy.estimate; // → true — a Wilson interval around it
  */
 export async function evaluateVersion(
   registry: Registry,

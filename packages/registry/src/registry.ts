@@ -176,10 +176,23 @@ type NewEntry = Omit<AuditEntry, 'at' | 'who' | 'id'> & { at?: string; who?: str
  * the next write appends it. Nothing below the registry directory may be a symlink.
  *
  * @example
+ * import { createMlp } from '@rvft/model';
  * const reg = await openRegistry('models');
- * const v = await reg.register('churn', model, { metrics: { newTaskAccuracy: 0.95 } });
- * const r = await reg.promote('churn', v);        // behind the evaluation gate
+ * const model = createMlp({ inputDim: 4, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * const metrics = { newTaskAccuracy: 0.9, oldTaskAccuracy: 0.9 };
+ * const v1 = await reg.register('churn', model, { metrics }); // → 1
+ * // the first champion needs no gate
+ * await reg.promote('churn', v1); // → { promoted: true, from: null, to: 1 }
+ * // v2 gains on the new task but forgets 0.10 of the old one (the gate allows 0.05)
+ * const v2 = await reg.register('churn', model, {
+ *   metrics: { newTaskAccuracy: 0.95, oldTaskAccuracy: 0.8 },
+ * });
+ * await reg.promote('churn', v2); // → { promoted: false, gate: { failed: ['forgetting'] } }
+ * await reg.aliasState('churn'); // → { aliases: { champion: 1 } }
  * const champion = await reg.load('churn', { alias: 'champion' });
+ * champion.outputDim; // → 2
+ * (await reg.auditLog('churn')).map((e) => e.action);
+ * // → ['register', 'promote', 'register', 'promote-refused']
  */
 export class Registry {
   readonly dir: string;
@@ -750,6 +763,16 @@ export class Registry {
    * Moves the champion back to the previous champion (deleted versions are no longer in the
    * history, so they are skipped, and so is a repeat of the current champion an older file may
    * hold). RVFT_ERR_REGISTRY_CONFLICT when there is none. `opts.who` names who acted.
+   *
+   * @example
+   * import { createMlp } from '@rvft/model';
+   * const reg = await openRegistry('models');
+   * const model = createMlp({ inputDim: 4, hiddenDims: [8], outputDim: 2, seed: 1 });
+   * for (const newTaskAccuracy of [0.9, 0.92]) {
+   *   await reg.promote('churn', await reg.register('churn', model, { metrics: { newTaskAccuracy } }));
+   * }
+   * await reg.rollback('churn', 'v2 misbehaves in production'); // → { from: 2, to: 1 }
+   * await reg.rollback('churn'); // → throws 'has no previous champion to roll back to'
    */
   async rollback(
     name: string,

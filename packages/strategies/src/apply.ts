@@ -27,8 +27,24 @@ export type ApplyStrategyOptions = StrategyOptions & {
  * `retrain_cold_combined` fresh weights on old + new.
  *
  * @example
- * const { decision } = await recommend({ champion: model, newData, oldData });
- * await applyStrategy(decision.primary.strategy, model, newData, { oldData });
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * const { decision } = await recommend({
+ *   champion,
+ *   newData: zoo.newTrain,
+ *   oldData: zoo.originalTrain,
+ * });
+ * decision.primary; // → { strategy: 'retrain_warm_combined', expandHead: 2 }
+ * // expands the head by the two new classes, then retrains on old + new rows
+ * const result = await applyStrategy(decision.primary.strategy, champion, zoo.newTrain, {
+ *   oldData: zoo.originalTrain,
+ * });
+ * [result.strategy, champion.outputDim]; // → ['retrain_warm_combined', 5]
+ * evaluate(champion, zoo.testAll).accuracy > 0.7; // → true — chance is 0.2
  */
 export async function applyStrategy(
   strategy: StrategyId,

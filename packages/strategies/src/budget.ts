@@ -44,7 +44,13 @@ export const PRODUCTION_BUDGET: Readonly<ProductionBudget> = {
   warnBelowSteps: 100,
 };
 
-/** Optimiser steps in one epoch: the loop skips a last batch of one example. */
+/**
+ * Optimiser steps in one epoch: the loop skips a last batch of one example.
+ *
+ * @example
+ * stepsPerEpoch(130, 64); // → 3 — 64 + 64 + 2
+ * stepsPerEpoch(129, 64); // → 2 — a last batch of one example is skipped
+ */
 export function stepsPerEpoch(nRows: number, batchSize: number): number {
   const full = Math.floor(nRows / batchSize);
   const rest = nRows - full * batchSize;
@@ -67,6 +73,13 @@ export interface BudgetPlan {
  * remainder drawn without replacement, seeded): replay at a 1:1 ratio. Plain concatenation
  * lets a large history drown a small new window — the update then barely serves the
  * distribution it was made for.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * const old = new Dataset({ features: Array(10).fill(0), labels: Array(10).fill(0), nFeatures: 1 });
+ * const fresh = new Dataset({ features: [1, 1, 1], labels: [1, 1, 1], nFeatures: 1 });
+ * // the 3 new rows three times over, plus 1 drawn: 10 new next to the 10 old
+ * balancedReplay(old, fresh, 'seed').classCounts(); // → [10, 10]
  */
 export function balancedReplay(old: Dataset, fresh: Dataset, seed: string): Dataset {
   if (fresh.nRows >= old.nRows) return old.concat(fresh);

@@ -99,7 +99,19 @@ function accuracyOf(model: TrunkHeadModel, data: Dataset): MeasuredAccuracy {
  * tests on the raw features, and whether the champion was undertrained.
  *
  * @example
- * const { signals, evidence } = await diagnose({ champion, oldData, newData });
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * const { signals, evidence } = await diagnose({
+ *   champion,
+ *   oldData: zoo.originalTrain,
+ *   newData: zoo.newTrain,
+ * });
+ * signals.data; // → { nNewSamples: 120, nHistoricalSamples: 180, nNewClasses: 2, newClassesAdded: true }
+ * evidence.newLabels; // → [3, 4]
  */
 export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
   const { champion, newData, oldData } = opts;

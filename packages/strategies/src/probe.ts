@@ -53,7 +53,16 @@ function embedWithDataStatistics(model: TrunkHeadModel, data: Dataset): Float32A
  * reports accuracy on the rest. The model passed in is not modified.
  *
  * @example
- * const { accuracy } = await linearProbe(champion, newData); // e.g. 0.76 → "good transfer"
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * // a logistic regression on the frozen trunk's embedding, fitted on 70 % of the new rows
+ * const probe = await linearProbe(champion, zoo.newTrain);
+ * [probe.nTrain, probe.nHoldout, probe.nClasses]; // → [84, 36, 5]
+ * probe.accuracy > 0.5; // → true — the old features separate the new classes
  */
 export async function linearProbe(
   model: TrunkHeadModel,
@@ -163,7 +172,16 @@ function foldsOf(data: Dataset, k: number, seed: Seed): Int32Array {
  * left as it was.
  *
  * @example
- * const { accuracy, nTested } = await headOnlyProbe(champion, newData);
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * // three known species, then a window of two new ones
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const champion = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await trainFromScratch(champion, zoo.originalTrain);
+ * // every new row is tested once, by a head trained on the other folds
+ * const { accuracy, nTested } = await headOnlyProbe(champion, zoo.newTrain);
+ * nTested; // → 120
+ * accuracy >= 0 && accuracy <= 1; // → true
  */
 export async function headOnlyProbe(
   model: TrunkHeadModel,

@@ -271,7 +271,14 @@ function budgetWarnings(
  * trains the whole network on `data` (defaults: `STRATEGY_DEFAULTS.train_from_scratch`).
  *
  * @example
- * const result = await trainFromScratch(model, data);
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const zoo = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 });
+ * const model = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * const result = await trainFromScratch(model, zoo.originalTrain);
+ * // the production profile holds 15 % of the 180 rows out to choose the epoch
+ * result; // → { strategy: 'train_from_scratch', profile: 'production', samples: 153, validationRows: 27 }
+ * evaluate(model, zoo.testOld).accuracy > 0.8; // → true
  */
 export async function trainFromScratch(
   model: TrunkHeadModel,
@@ -314,8 +321,13 @@ export type FineTuneOptions = StrategyOptions & {
  * unfrozen again afterwards, whatever happens.
  *
  * @example
- * await fineTune(model, data);                                        // head-only, 10 epochs
+ * import { newClassScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const data = newClassScenario({ seed: 7, nFeatures: 6, nTrainPerClass: 60 }).originalTrain;
+ * const model = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 3, seed: 1 });
+ * await fineTune(model, data); // → { strategy: 'fine_tune_head_only', trunkFrozen: true }
  * await fineTune(model, data, { mode: FineTuneMode.FullNetwork, epochs: 5 });
+ * // → { strategy: 'fine_tune_full_network', trunkFrozen: false, epochs: 5 }
  */
 export async function fineTune(
   model: TrunkHeadModel,
@@ -436,7 +448,14 @@ export type RetrainOptions = StrategyOptions & {
  * old + new, or cold (re-initialised) on old + new.
  *
  * @example
- * await retrain(model, fresh, { mode: RetrainMode.WarmCombined, oldData: history });
+ * import { distributionShiftScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const shift = distributionShiftScenario({ seed: 3, nFeatures: 6 });
+ * const model = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: shift.nClasses, seed: 1 });
+ * await trainFromScratch(model, shift.originalTrain);
+ * // the inputs moved: continue from the current weights on old + new rows
+ * await retrain(model, shift.shiftedTrain, { mode: RetrainMode.WarmCombined, oldData: shift.originalTrain });
+ * // → { strategy: 'retrain_warm_combined', warmStart: true }
  */
 export async function retrain(
   model: TrunkHeadModel,

@@ -86,6 +86,12 @@ export interface TrainResult {
 /**
  * The loss weight of each of `nOutputs` classes. `'balanced'`: n / (k · n_c) over the k
  * classes present in `data`, and 1 for outputs with no example (they never weigh a batch).
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * const data = new Dataset({ features: [0, 0, 0, 1], labels: [0, 0, 0, 1], nFeatures: 1 });
+ * // n / (k · n_c) = 4 / (2 · 3) and 4 / (2 · 1); output 2 has no rows
+ * resolveClassWeights('balanced', data, 3); // → [0.6667, 2, 1]
  */
 export function resolveClassWeights(
   weights: ClassWeights,
@@ -225,6 +231,14 @@ export class TrainStep {
 /**
  * Validation loss and accuracy in inference mode, without a gradient tape. With class
  * weights the loss is weighted the way training weighs it.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * // all-zero rows: a fresh model's logits are all 0 — probabilities 1/2, argmax class 0
+ * const rows = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * lossAndAccuracy(model, rows); // → { loss: 0.6931, accuracy: 0.6667 } — ln 2, and 2 of 3 rows
  */
 export function lossAndAccuracy(
   model: TrunkHeadModel,

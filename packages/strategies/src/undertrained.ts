@@ -33,7 +33,7 @@ export interface UndertrainedOptions {
  *
  * @example
  * undertrained({ steps: 20, epochs: 10, stopped: 'completed' });
- * // { value: true, why: 'trained only 20 optimiser steps (< 100)' }
+ * // → { value: true, why: 'trained only 20 optimiser steps (< 100)' }
  */
 export function undertrained(
   record: TrainingRecord,
