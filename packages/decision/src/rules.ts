@@ -333,16 +333,32 @@ export const RULES: readonly Rule[] = [
     // back toward a distribution that now contradicts the new one (gapminder's eras: warm
     // combined 45–64 % against 68–71 % for training on the new rows alone).
     id: 'severe-shift',
-    uses: ['currentAccuracy', 'accuracyOnNewData'],
+    uses: ['currentAccuracy', 'accuracyOnNewData', 'transferQuality'],
     kind: 'recommendation',
     description:
-      'a severe shift: the old rows now mislead — adapt the whole network to the new rows',
+      'a severe shift: the old rows now mislead — a new head on the old features if the probe says they still separate the new rows, else adapt the whole network',
     // only on measured evidence: a severe drop that a test on the row counts found significant
     // (`diagnose` sets the flag). Declared signals keep the article's drift-with-history answer.
     when: (c) =>
       c.severity === 'severe' && c.signals.drift.accuracyDropSignificant === true && !c.newClasses,
     apply: (c) => ({
       recommend: [
+        // The features may still separate the new rows although the old head no longer maps
+        // them: a measured probe that is not poor says so. Then a new head is the cheap answer
+        // and full fine-tuning the alternative (measured on the real-data suite: head-only was
+        // the cheapest strategy not significantly worse than the best on every severe shift
+        // whose probe was not poor; on the bench's harder target domains too).
+        ...(c.transfer !== undefined && !poorTransfer(c)
+          ? [
+              {
+                strategy: Strategy.FineTuneHeadOnly,
+                confidence: 'medium' as const,
+                rationale: `severe drift${
+                  c.accuracyDrop !== undefined ? ` (accuracy drops by ${pct(c.accuracyDrop)})` : ''
+                }, but the ${transferText(c)} is not poor (≥ ${poorBar(c)}): the learned features still separate the new rows, so train a new head on them and keep the trunk`,
+              },
+            ]
+          : []),
         {
           strategy: Strategy.FineTuneFullNetwork,
           confidence: 'medium',

@@ -324,6 +324,20 @@ describe('every rule fires on its signals and not on a near miss', () => {
 });
 
 describe('the second branch of rules that have two', () => {
+  it('severe-shift with a probe that is not poor: a new head first, full fine-tuning next', () => {
+    // relative transfer 0.68 / 0.9 = 0.756 ≥ the poor bar 0.75; 0.67 / 0.9 = 0.744 is poor
+    const signals = (transferQuality: number) => ({
+      data: base,
+      model: { currentAccuracy: 0.9, accuracyOnNewData: 0.7, transferQuality },
+      drift: { accuracyDropSignificant: true },
+    });
+    const r = engine.decide(signals(0.68));
+    primary(r, 'severe-shift', 'fine_tune_head_only', 'medium');
+    expect(r.alternatives[0]?.strategy).toBe('fine_tune_full_network');
+    expect(decisionFor(r, 'fine_tune_full_network').rules).toContain('severe-shift');
+    primary(engine.decide(signals(0.67)), 'severe-shift', 'fine_tune_full_network', 'medium');
+  });
+
   it('undertrained without history: scratch on the new data', () => {
     const r = engine.decide({
       data: { nNewSamples: 1000, nHistoricalSamples: 0 },
