@@ -203,6 +203,10 @@ championOptions(
       .default('auto'),
   )
   .option('--no-promote', 'register the challenger without trying to promote it')
+  .option(
+    '--no-calibrate',
+    'ship the challenger at temperature 1 (default: a fifth of the new training rows is set aside, never trained on, to fit its softmax temperature)',
+  )
   .option('--no-progress', 'no progress bar on stderr')
   .addHelpText(
     'after',
@@ -233,6 +237,10 @@ program
   .option(
     '--no-standardize',
     'train on raw features (default: z-score each feature; the scaler is saved with the model)',
+  )
+  .option(
+    '--no-calibrate',
+    'no temperature scaling (default: a fifth of the training rows is set aside, never trained on, to fit the softmax temperature saved with the model)',
   )
   .addOption(classWeightsOption())
   .addOption(objectiveOption())

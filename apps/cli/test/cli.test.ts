@@ -128,7 +128,14 @@ describe('from a CSV to a promoted update', () => {
       '--json',
     ]);
     expect(trained.code, trained.stderr).toBe(0);
-    expect(JSON.parse(trained.stdout)).toMatchObject({ name: 'zoo', version: 1, promoted: true });
+    const t = JSON.parse(trained.stdout);
+    expect(t).toMatchObject({ name: 'zoo', version: 1, promoted: true });
+    // temperature scaling by default, on training rows set aside: T and ECE before/after
+    expect(t.calibration).toMatchObject({ fitted: true, rows: t.rows.calibration });
+    expect(t.calibration.heldOut.rows).toBe(t.rows.test);
+    expect(readFileSync(join(dir, 'reg/models/zoo/versions/1/model.json'), 'utf8')).toContain(
+      `"temperature":${t.calibration.temperature}`,
+    );
 
     // the champion knows bird/cat/dog; the new window is fox and owl only
     const diag = await rvft([
@@ -179,6 +186,9 @@ describe('from a CSV to a promoted update', () => {
     expect(upd.stdout).toMatch(/fine_tune_head_only .* forgets: /);
     expect(upd.stdout).toMatch(/retrain_warm_combined .* picked: /);
     expect(upd.stdout).toMatch(/promoted: zoo v2 is the champion \(was v1\)/);
+    expect(upd.stdout).toMatch(
+      /calibration: temperature \d+\.\d{3} \(fitted on \d+ rows\): ECE 0\.\d{4} → 0\.\d{4}, NLL /,
+    );
     const v2 = JSON.parse(readFileSync(join(dir, 'reg/models/zoo/versions/2/meta.json'), 'utf8'));
     expect(v2.outputDim).toBe(5);
     expect(v2.dataSchema).toEqual({
@@ -202,10 +212,13 @@ describe('from a CSV to a promoted update', () => {
       'old.csv',
       '--strategy',
       'train_from_scratch',
+      '--no-calibrate',
       '--json',
     ]);
     expect(forgetful.code, forgetful.stderr).toBe(3);
     const f = JSON.parse(forgetful.stdout);
+    expect(f.calibration).toEqual({ fitted: false, temperature: 1, why: 'calibrate: false' });
+    expect(f.rows.calibration).toBeUndefined();
     expect(f).toMatchObject({ champion: 2, challenger: 3, promoted: false });
     expect(f.gate.failed).toContain('forgetting');
     expect(f.metrics.challenger.oldTaskAccuracy).toBeLessThan(0.2);
@@ -387,9 +400,10 @@ describe('progress', () => {
           e ? reject(e) : resolve(out),
         ),
       );
-      // the production plan for 306 training rows: max(3 × 15, ⌈300 / 5 steps⌉) = 60 epochs;
+      // the production plan for 245 training rows (360 less a fifth set aside for the
+      // temperature, less the validation rows): max(3 × 15, ⌈300 / 4 steps⌉) = 75 epochs;
       // early stopping may end it sooner
-      const bar = tty.match(/train_from_scratch \[[=-]+\] epoch (\d+)\/60 · loss \d\.\d{4}/g);
+      const bar = tty.match(/train_from_scratch \[[=-]+\] epoch (\d+)\/75 · loss \d\.\d{4}/g);
       expect(bar, tty).not.toBeNull();
       const piped = await rvft([...args.slice(0, -1), 'q']);
       expect(piped.code).toBe(0);
@@ -574,8 +588,11 @@ describe('review, cards and housekeeping', () => {
     const card = await rvft(['registry', 'show', 'regR:zoo']);
     expect(card.code, card.stderr).toBe(0);
     expect(card.stdout).toMatch(/^# zoo: an update of v1/);
-    expect(card.stdout).toMatch(/## Race\n\nOn 48 held-out new rows/);
+    // 240 new training rows, 48 set aside for the temperature, a fifth of the rest validates
+    expect(card.stdout).toMatch(/## Race\n\nOn 38 held-out new rows/);
     expect(card.stdout).toMatch(/\| forgetting \| passed \|/);
+    expect(card.stdout).toMatch(/## Calibration\n\ntemperature \d/);
+    expect(card.stdout).toMatch(/\| confidence bin \| rows before \|/);
     // score a version on a file without registering anything
     const versions = () => readFileSync(join(dir, 'regR/models/zoo/audit.log'), 'utf8');
     const before = versions();

@@ -42,6 +42,18 @@ export {
   statisticalGate,
 } from './statistical-gate';
 export {
+  fitTemperature,
+  type Logits,
+  negativeLogLikelihood,
+  type ReliabilityBin,
+  reliabilityDiagram,
+  softmaxWithTemperature,
+  TEMPERATURE_RANGE,
+  type TemperatureFit,
+  type TemperatureScaling,
+  temperatureScaling,
+} from './temperature';
+export {
   accuracyInterval,
   type Correctness,
   type ProportionInterval,

@@ -14,13 +14,17 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 /**
  * The newest rvft model format this library reads; newer formats are refused. A model is
- * written with the lowest format that describes it: 1 without an input scaler, 2 with one —
- * a format-1 reader would ignore the scaler and predict on unscaled inputs, a silent wrong
- * number, so it must refuse such a model instead. Both are read.
+ * written with the lowest format that describes it: 1 without an input scaler, 2 with one,
+ * 3 with a softmax temperature other than 1 (with or without a scaler) — an older reader
+ * would ignore the scaler (or the temperature) and predict on unscaled inputs (or with
+ * uncalibrated probabilities), a silent wrong number, so it must refuse such a model
+ * instead. All three are read.
  */
-export const RVFT_FORMAT_VERSION = 2;
-/** The format a model with an input scaler is written in. */
+export const RVFT_FORMAT_VERSION = 3;
+/** The format a model with an input scaler (and temperature 1) is written in. */
 const SCALER_FORMAT_VERSION = 2;
+/** The format a model with a temperature other than 1 is written in. */
+const TEMPERATURE_FORMAT_VERSION = 3;
 
 export interface RvftMetadata {
   formatVersion: number;
@@ -37,6 +41,8 @@ export interface RvftMetadata {
    * float32 values written as JSON numbers: they read back bit-identical.
    */
   inputScaler?: { mean: number[]; scale: number[] };
+  /** The softmax temperature (format 3; absent means 1): finite, > 0. See `setTemperature`. */
+  temperature?: number;
 }
 
 function joinBuffers(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
@@ -365,8 +371,10 @@ export function fileSystemIO(dir: string, opts: { overwrite?: boolean } = {}): F
 async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   const scaler = model.inputScaler;
+  const temperature = model.temperature;
   const metadata: RvftMetadata = {
-    formatVersion: scaler ? SCALER_FORMAT_VERSION : 1,
+    formatVersion:
+      temperature !== 1 ? TEMPERATURE_FORMAT_VERSION : scaler ? SCALER_FORMAT_VERSION : 1,
     inputDim: model.inputDim,
     embeddingDim: model.embeddingDim,
     outputDim: model.outputDim,
@@ -379,6 +387,7 @@ async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts>
     ...(scaler
       ? { inputScaler: { mean: Array.from(scaler.mean), scale: Array.from(scaler.scale) } }
       : {}),
+    ...(temperature !== 1 ? { temperature } : {}),
   };
   await model.asLayersModel().save(
     tf.io.withSaveHandler(async (a) => {
@@ -397,7 +406,8 @@ async function toArtifacts(model: TrunkHeadModel): Promise<tf.io.ModelArtifacts>
  * - a field of the wrong type or range (format version, input/embedding/output widths,
  *   trunkFrozen, frozenBatchNorm, architecture, backend, savedAt) or a bad input scaler (a
  *   length other than `inputDim`, a non-finite value, a scale <= 0, a scaler in format 1 or
- *   none in format 2): RVFT_ERR_MODEL_CORRUPT naming the field, e.g.
+ *   none in format 2) or a bad temperature (not a finite number > 0, one in a format below 3,
+ *   none in format 3): RVFT_ERR_MODEL_CORRUPT naming the field, e.g.
  *   `…/model.json: userDefinedMetadata.rvft.inputScaler: scale[1] is 0; …`;
  * - more outputs than MAX_CLASSES: RVFT_ERR_DATA_TOO_LARGE.
  *
@@ -479,6 +489,27 @@ export function readMetadata(artifacts: tf.io.ModelArtifacts, where: string): Rv
       `is present in a format-${formatVersion} model; a scaler is written only in format ${SCALER_FORMAT_VERSION}`,
     );
   }
+  const temperature = meta['temperature'];
+  // the same reasoning as the scaler's: format 3 exists to carry a temperature
+  if (formatVersion === TEMPERATURE_FORMAT_VERSION && temperature == null) {
+    throw new RvftError(
+      'RVFT_ERR_MODEL_CORRUPT',
+      `${where}: rvft model format ${TEMPERATURE_FORMAT_VERSION} must carry a temperature, and this ${MODEL_JSON} has none`,
+      { details: { file: where, field: `${prefix}.temperature` } },
+    );
+  }
+  if (formatVersion < TEMPERATURE_FORMAT_VERSION && temperature != null) {
+    throw corrupt(
+      'temperature',
+      `is present in a format-${formatVersion} model; a temperature is written only in format ${TEMPERATURE_FORMAT_VERSION}`,
+    );
+  }
+  if (
+    temperature != null &&
+    (typeof temperature !== 'number' || !Number.isFinite(temperature) || temperature <= 0)
+  ) {
+    throw corrupt('temperature', `must be a finite number > 0, got ${showValue(temperature)}`);
+  }
   const checked =
     scaler == null
       ? undefined
@@ -501,6 +532,7 @@ export function readMetadata(artifacts: tf.io.ModelArtifacts, where: string): Rv
     ...(checked
       ? { inputScaler: { mean: Array.from(checked.mean), scale: Array.from(checked.scale) } }
       : {}),
+    ...(temperature != null ? { temperature: temperature as number } : {}),
   };
 }
 
@@ -590,6 +622,7 @@ async function fromArtifacts(
     frozenBatchNorm: meta.frozenBatchNorm,
     architecture: meta.architecture,
     inputScaler: meta.inputScaler ?? null,
+    ...(meta.temperature !== undefined ? { temperature: meta.temperature } : {}),
   });
   if (meta.trunkFrozen) model.freezeTrunk();
   return model;

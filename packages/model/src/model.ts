@@ -209,6 +209,7 @@ export class TrunkHeadModel {
   // by the model, uploaded once when set: each forward pays two kernels and no uploads.
   private _scaler: { mean: Float32Array; scale: Float32Array } | null = null;
   private _scalerTensors: { mean: tf.Tensor1D; scale: tf.Tensor1D } | null = null;
+  private _temperature = 1;
   private disposed = false;
   readonly architecture: Record<string, unknown>;
 
@@ -263,6 +264,31 @@ export class TrunkHeadModel {
    * The per-feature standardisation applied before the trunk, or null (raw features go
    * straight in). Returns copies: changing them changes nothing; use `setInputScaler`.
    */
+  get temperature(): number {
+    return this._temperature;
+  }
+
+  /**
+   * Sets the softmax temperature T (temperature scaling, Guo et al. 2017): `predictProba` and
+   * `probabilities` return softmax(logits / T) from now on, so every caller — the library, the
+   * CLI, a model loaded from the registry, the services — sees calibrated probabilities.
+   * `forward` and `predictLogits` stay raw (training and fitting need the raw logits); the
+   * argmax, hence accuracy, is the same for every T. Fit T on held-out rows with
+   * `fitTemperature(model.predictLogits(x).dataSync(), labels)` from `@rvft/metrics`.
+   * Saved and loaded with the model; not part of `snapshot()`; `reinitialize()` puts it
+   * back to 1 (a temperature fitted to weights that are gone means nothing).
+   * Refused unless finite and > 0.
+   *
+   * @example
+   * model.setTemperature(2);
+   * model.probabilities(x); // for logits [2, 0]: [σ(1), 1 − σ(1)] = [0.731, 0.269]
+   */
+  setTemperature(t: number): this {
+    this.assertAlive();
+    this._temperature = checkNumber('setTemperature', 'temperature', t, { above: 0 });
+    return this;
+  }
+
   get inputScaler(): InputScaler | null {
     if (!this._scaler) return null;
     return { mean: this._scaler.mean.slice(), scale: this._scaler.scale.slice() };
@@ -360,14 +386,22 @@ export class TrunkHeadModel {
     return this._head.apply(z, { training }) as tf.Tensor2D;
   }
 
-  /** Logits in inference mode. The caller disposes the result. */
+  /** Raw logits in inference mode (the temperature is not applied). The caller disposes the result. */
   predictLogits(x: Features): tf.Tensor2D {
     return this.inChunks(x, (batch) => this.forward(batch, false));
   }
 
-  /** Class probabilities (softmax of the logits). The caller disposes the result. */
+  /**
+   * Class probabilities: softmax(logits / temperature) (see `setTemperature`; at T = 1 the
+   * plain softmax, no extra kernel). The caller disposes the result.
+   */
   predictProba(x: Features): tf.Tensor2D {
-    return this.inChunks(x, (batch) => tf.softmax(this.forward(batch, false)));
+    const t = this._temperature;
+    return this.inChunks(x, (batch) =>
+      tf.softmax(
+        t === 1 ? this.forward(batch, false) : tf.div<tf.Tensor2D>(this.forward(batch, false), t),
+      ),
+    );
   }
 
   /** The trunk's output (the embedding) for raw features. The caller disposes the result. */
@@ -543,10 +577,11 @@ export class TrunkHeadModel {
 
   /**
    * Re-draws every weight (kernels Kaiming-normal, the rest at their initial values). The
-   * input scaler is left as it is.
+   * input scaler is left as it is; the temperature goes back to 1.
    */
   reinitialize(seed: number): this {
     this.assertAlive();
+    this._temperature = 1;
     const all = [...weightsInOrder(this._trunk), ...weightsInOrder(this._head)];
     tf.tidy(() => {
       all.forEach((w, i) => {
@@ -658,6 +693,7 @@ export class TrunkHeadModel {
       frozenBatchNorm?: FrozenBatchNorm;
       architecture?: Record<string, unknown>;
       inputScaler?: InputScalerInit | null;
+      temperature?: number;
     },
   ): TrunkHeadModel {
     const m = new TrunkHeadModel(
@@ -666,9 +702,10 @@ export class TrunkHeadModel {
       state.architecture ? { architecture: state.architecture } : {},
     );
     if (state.frozenBatchNorm) m._frozenBatchNorm = state.frozenBatchNorm;
-    if (state.inputScaler) {
+    if (state.inputScaler || state.temperature !== undefined) {
       try {
-        m.setInputScaler(state.inputScaler);
+        if (state.inputScaler) m.setInputScaler(state.inputScaler);
+        if (state.temperature !== undefined) m.setTemperature(state.temperature);
       } catch (e) {
         m.dispose();
         throw e;

@@ -236,7 +236,7 @@ describe('the input scaler is saved with the model', () => {
     const dir = join(root, 'scaled-json');
     await saveModel(m, dir);
     const meta = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).userDefinedMetadata.rvft;
-    expect(RVFT_FORMAT_VERSION).toBe(2);
+    expect(RVFT_FORMAT_VERSION).toBe(3);
     expect(meta.formatVersion).toBe(2);
     expect(meta.inputScaler).toEqual({
       mean: [Math.fround(1234.567), -4321.5],
@@ -293,7 +293,7 @@ describe('the input scaler is saved with the model', () => {
         artifacts({ ...json.userDefinedMetadata.rvft, formatVersion: RVFT_FORMAT_VERSION + 1 }),
         'x',
       ),
-    ).toThrow(/saved with rvft model format 3; this @rvft\/model reads up to 2 — upgrade/);
+    ).toThrow(/saved with rvft model format 4; this @rvft\/model reads up to 3 — upgrade/);
     // format 1 still reads
     expect(
       readMetadata(

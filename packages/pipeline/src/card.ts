@@ -1,4 +1,5 @@
 import type { ModelCard } from '@rvft/registry';
+import { type CalibrationReport, describeCalibration } from './calibrate';
 import type { UpdateReport } from './update';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
@@ -65,6 +66,7 @@ export function updateCard(
       wallS: t.wallS,
     },
     metrics: report.metrics,
+    calibration: report.calibration,
   };
   const lines = [
     `# ${report.name}: an update of v${report.champion}`,
@@ -126,6 +128,7 @@ export function updateCard(
         `| ${c.name} | ${c.status} | ${signed(c.estimate)} | ${c.lower !== undefined && c.upper !== undefined ? `${signed(c.lower)} … ${signed(c.upper)}` : '–'} | ${c.n} |`,
     ),
     '',
+    ...calibrationLines(report.calibration),
     '## Training',
     '',
     `${t.profile} profile: ${t.stopDetail}; learning rate ${t.learningRate}, batch ${t.batchSize}, ${t.samples} rows (+ ${t.validationRows} validation); inputs ${t.scaler === 'none' ? 'raw' : `standardised (scaler ${t.scaler})`}; ${t.wallS.toFixed(2)} s on ${t.backend}.`,
@@ -133,4 +136,26 @@ export function updateCard(
     '',
   ];
   return { json, markdown: lines.join('\n') };
+}
+
+/** The card's calibration section: T, ECE and NLL before → after, the reliability table. */
+export function calibrationLines(c: CalibrationReport): string[] {
+  const lines = ['## Calibration', '', describeCalibration(c), ''];
+  if (!c.fitted) return lines;
+  const f = (x: number | null) => (x === null ? '–' : x.toFixed(3));
+  lines.push(
+    `On the ${c.rows} calibration rows (accuracy ${pct(c.accuracy)} before and after): ECE ${c.ece.before.toFixed(4)} → ${c.ece.after.toFixed(4)}, NLL ${c.nll.before.toFixed(4)} → ${c.nll.after.toFixed(4)}.`,
+    '',
+    '| confidence bin | rows before | confidence | accuracy | rows after | confidence | accuracy |',
+    '|---|---|---|---|---|---|---|',
+  );
+  c.reliability.before.forEach((b, i) => {
+    const a = c.reliability.after[i];
+    if (!a || (b.count === 0 && a.count === 0)) return;
+    lines.push(
+      `| (${b.lo.toFixed(2)}, ${b.hi.toFixed(2)}] | ${b.count} | ${f(b.confidence)} | ${f(b.accuracy)} | ${a.count} | ${f(a.confidence)} | ${f(a.accuracy)} |`,
+    );
+  });
+  lines.push('');
+  return lines;
 }

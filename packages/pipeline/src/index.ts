@@ -1,6 +1,15 @@
 // per-row predictions live with evaluate() in @rvft/strategies; re-exported for one import
 export { type RowPredictions, rowPredictions } from '@rvft/strategies';
-export { updateCard } from './card';
+export {
+  CALIBRATION_SHARE,
+  type CalibrationReport,
+  calibrateModel,
+  calibrationSplit,
+  describeCalibration,
+  type HeldOutCalibration,
+  MIN_CALIBRATION_ROWS,
+} from './calibrate';
+export { calibrationLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
 export {
   type RaceCandidate,

@@ -7,6 +7,13 @@ import {
   trainFromScratch,
   type UpdateResult,
 } from '@rvft/strategies';
+import {
+  CALIBRATION_SHARE,
+  type CalibrationReport,
+  calibrateModel,
+  calibrationSplit,
+  MIN_CALIBRATION_ROWS,
+} from './calibrate';
 import { trainingRecordOf, versionMetrics } from './update';
 
 /** Every knob of `trainChampion`; `registry`, `name`, `data` and `labelColumn` are required. */
@@ -27,6 +34,13 @@ export interface TrainChampionOptions {
   train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile'> & {
     classWeights?: ClassWeights;
   };
+  /**
+   * Temperature-scale the model (default true): `calibrationShare` (default 0.2) of the
+   * training rows is set aside, never trained on, to fit the temperature; the held-out rows
+   * of the recorded metrics stay unseen. Skipped below MIN_CALIBRATION_ROWS rows.
+   */
+  calibrate?: boolean;
+  calibrationShare?: number;
   /** Make it the champion when the name has none yet (default true). */
   promoteFirst?: boolean;
   notes?: string;
@@ -40,7 +54,9 @@ export interface TrainReport {
   promoted: boolean;
   training: UpdateResult;
   metrics: Record<string, number>;
-  rows: { train: number; test: number };
+  /** T, ECE/NLL before and after (on the calibration rows and the held-out rows), bins. */
+  calibration: CalibrationReport;
+  rows: { train: number; test: number; calibration?: number };
   schema: DataSchema;
 }
 
@@ -71,7 +87,12 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
   const holdout = opts.holdout ?? 0.2;
   if (data.nRows < 4) throw new RangeError(`data: needs at least 4 rows, has ${data.nRows}`);
   if (data.nClasses < 2) throw new RangeError(`data: needs at least 2 classes`);
-  const { first: train, second: test } = data.split(1 - holdout, seed, { stratify: true });
+  const { first: trainRows, second: test } = data.split(1 - holdout, seed, { stratify: true });
+  const calibrate = opts.calibrate ?? true;
+  const calib = calibrate
+    ? calibrationSplit(trainRows, seed, opts.calibrationShare ?? CALIBRATION_SHARE)
+    : undefined;
+  const train = calib?.train ?? trainRows;
   const model = createMlp({
     inputDim: data.nFeatures,
     hiddenDims: opts.hiddenDims ?? [128, 64],
@@ -87,6 +108,15 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     if (opts.signal?.aborted) throw new Error('trainChampion: aborted; nothing was registered');
+    const calibration: CalibrationReport = calib
+      ? calibrateModel(model, calib.calibration, { heldOut: test })
+      : {
+          fitted: false,
+          temperature: 1,
+          why: calibrate
+            ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${trainRows.nRows} training rows`
+            : 'calibrate: false',
+        };
     const schema: DataSchema = {
       labelColumn: opts.labelColumn,
       featureNames: [
@@ -127,7 +157,12 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
       promoted,
       training: run,
       metrics,
-      rows: { train: train.nRows, test: test.nRows },
+      calibration,
+      rows: {
+        train: train.nRows,
+        test: test.nRows,
+        ...(calib ? { calibration: calib.calibration.nRows } : {}),
+      },
       schema,
     };
   } finally {

@@ -20,6 +20,12 @@ import {
   type StrategyOptions,
   type UpdateResult,
 } from '@rvft/strategies';
+import {
+  type CalibrationReport,
+  calibrateModel,
+  calibrationSplit,
+  MIN_CALIBRATION_ROWS,
+} from './calibrate';
 import { updateCard } from './card';
 import { gateOnRows, type PromotionPolicy } from './gate';
 import { type RaceMode, type RaceResult, raceCandidates, raceStrategies } from './race';
@@ -94,7 +100,20 @@ export interface UpdateChampionOptions {
    * `borderline` does that when the gate passed but the challenger measured worse than the
    * champion on the new rows (not significantly).
    */
-  policy?: PromotionPolicy & { promote?: boolean; review?: 'auto' | 'borderline' | 'always' };
+  policy?: PromotionPolicy & {
+    promote?: boolean;
+    review?: 'auto' | 'borderline' | 'always';
+    /**
+     * Temperature-scale the challenger (default true): `calibrationShare` of the new training
+     * rows is set aside before the race — no candidate trains on it, and the gate's rows stay
+     * unseen — the challenger's temperature is fitted there (minimum NLL), and the gate's
+     * calibration check compares the calibrated ECE. `false`: the challenger ships at T = 1
+     * and trains on every new training row.
+     */
+    calibrate?: boolean;
+  };
+  /** Share of the new training rows set aside to calibrate on (default 0.2; see `policy.calibrate`). */
+  calibrationShare?: number;
   /** What only the organisation knows (passed to the engine). */
   constraints?: DecisionInput['constraints'];
   /** Training knobs for every candidate (class weights, epochs, learning rate, budget). */
@@ -130,10 +149,19 @@ export interface UpdateReport {
   /** Both models on the same held-out rows. */
   metrics: { champion: Record<string, number>; challenger: Record<string, number> };
   gate: StatisticalGateResult;
+  /** The challenger's temperature scaling: T, ECE/NLL before and after, reliability bins. */
+  calibration: CalibrationReport;
   promoted: boolean;
   /** `pending`: the challenger holds the `candidate` alias and waits for a person. */
   review: 'none' | 'pending';
-  rows: { newTrain: number; newTest: number; oldTrain?: number; oldTest?: number };
+  rows: {
+    newTrain: number;
+    newTest: number;
+    oldTrain?: number;
+    oldTest?: number;
+    /** New rows set aside to fit the temperature (not in `newTrain`). */
+    calibration?: number;
+  };
 }
 
 /**
@@ -258,6 +286,12 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     seed,
     ...(opts.holdout !== undefined ? { holdout: opts.holdout } : {}),
   });
+  // the calibration rows come out of the new training rows: the gate's rows stay unseen
+  const calibrate = opts.policy?.calibrate ?? true;
+  const calib = calibrate
+    ? calibrationSplit(rows.newTrain, seed, opts.calibrationShare)
+    : undefined;
+  const fitRows = calib?.train ?? rows.newTrain;
   const champion = await registry.load(name, { version });
   let challenger: TrunkHeadModel | undefined;
   try {
@@ -277,7 +311,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     const outcome = await raceStrategies({
       champion,
       decision,
-      newData: rows.newTrain,
+      newData: fitRows,
       ...(rows.oldTrain ? { oldData: rows.oldTrain } : {}),
       race: mode,
       seed,
@@ -293,8 +327,19 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     const run = race.run;
     if (opts.signal?.aborted) throw new Error('updateChampion: aborted; nothing was registered');
 
+    // a temperature copied from the champion was fitted to the champion's logits, not these
+    challenger.setTemperature(1);
+    const calibration: CalibrationReport = calib
+      ? calibrateModel(challenger, calib.calibration, { heldOut: rows.newTest })
+      : {
+          fitted: false,
+          temperature: 1,
+          why: calibrate
+            ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${rows.newTrain.nRows} new training rows`
+            : 'calibrate: false',
+        };
     const gateRows = { newTest: rows.newTest, ...(rows.oldTest ? { oldTest: rows.oldTest } : {}) };
-    const { promote = true, review = 'auto', ...policy } = opts.policy ?? {};
+    const { promote = true, review = 'auto', calibrate: _calibrate, ...policy } = opts.policy ?? {};
     const gate = gateOnRows(champion, challenger, gateRows, policy);
     const metrics = {
       champion: versionMetrics(champion, gateRows),
@@ -315,12 +360,11 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
         ? { labelColumn, featureNames: [...featureNames], classNames }
         : undefined;
     const dataFingerprint = fingerprintDataset(
-      trainData === 'old + new' && rows.oldTrain
-        ? rows.oldTrain.concat(rows.newTrain)
-        : rows.newTrain,
+      trainData === 'old + new' && rows.oldTrain ? rows.oldTrain.concat(fitRows) : fitRows,
     );
     const rowCounts = {
-      newTrain: rows.newTrain.nRows,
+      newTrain: fitRows.nRows,
+      ...(calib ? { calibration: calib.calibration.nRows } : {}),
       newTest: rows.newTest.nRows,
       ...(rows.oldTrain ? { oldTrain: rows.oldTrain.nRows } : {}),
       ...(rows.oldTest ? { oldTest: rows.oldTest.nRows } : {}),
@@ -338,6 +382,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       training: run,
       metrics,
       gate,
+      calibration,
       rows: rowCounts,
     };
     const card = updateCard(body, { dataFingerprint });

@@ -18,8 +18,13 @@ describe('updateChampion', () => {
       hiddenDims: [32, 16],
       seed: 3,
     });
-    // 3 classes × 120 rows, 20 % held out per class: 288 train, 72 test
-    expect(first).toMatchObject({ version: 1, promoted: true, rows: { train: 288, test: 72 } });
+    // 3 classes × 120 rows, 20 % held out per class: 72 test; of the other 288, a fifth (per
+    // class, rounded) is set aside to fit the temperature
+    expect(first).toMatchObject({
+      version: 1,
+      promoted: true,
+      rows: { train: 231, test: 72, calibration: 57 },
+    });
     expect(first.schema).toEqual({
       labelColumn: 'y',
       featureNames: ['x0', 'x1', 'x2', 'x3', 'x4', 'x5'],
@@ -46,8 +51,15 @@ describe('updateChampion', () => {
       report.race.picked,
     );
     expect(report.strategy).toBe(report.race.picked);
-    // the gate's rows are the held-out 20 %: 2 new classes × 24, 3 old × 24
-    expect(report.rows).toEqual({ newTrain: 192, newTest: 48, oldTrain: 288, oldTest: 72 });
+    // the gate's rows are the held-out 20 %: 2 new classes × 24, 3 old × 24; a fifth of the
+    // other 192 new rows (19 per class) fits the challenger's temperature
+    expect(report.rows).toEqual({
+      newTrain: 154,
+      calibration: 38,
+      newTest: 48,
+      oldTrain: 288,
+      oldTest: 72,
+    });
     expect(report.gate.checks.map((x) => x.name)).toEqual([
       'new-accuracy',
       'forgetting',

@@ -1,6 +1,7 @@
 import {
   type ClassWeightsChoice,
   classWeightsFor,
+  describeCalibration,
   type Objective,
   type TrainReport,
   trainChampion,
@@ -19,6 +20,8 @@ export interface TrainCliOptions {
   features?: string[];
   ignore?: string[];
   standardize: boolean;
+  /** Temperature-scale the model (`--no-calibrate` turns it off). */
+  calibrate?: boolean;
   classWeights: ClassWeightsChoice;
   objective: Objective;
   registry: string;
@@ -63,6 +66,7 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
       seed: opts.seed,
       hiddenDims: opts.hidden,
       standardize: opts.standardize,
+      calibrate: opts.calibrate ?? true,
       train: {
         ...(classWeights ? { classWeights } : {}),
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
@@ -87,6 +91,7 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
       `${opts.name} v${r.version}: ${data.nFeatures} features (${r.schema.featureNames.join(', ')}), ${data.nClasses} classes (${r.schema.classNames.join(', ')})`,
       ...describeRun(r.training, 'the training'),
       `held-out accuracy ${pct(m['newTaskAccuracy'])} · macro F1 ${(m['newTaskMacroF1'] ?? 0).toFixed(4)} · ECE ${(m['newTaskEce'] ?? 0).toFixed(4)} on ${r.rows.test} rows`,
+      `calibration: ${describeCalibration(r.calibration)}`,
       r.promoted
         ? `v${r.version} is the champion of ${opts.name}`
         : `registered v${r.version}; ${opts.name} already has a champion — compare and promote with \`rvft registry promote\``,

@@ -2,6 +2,7 @@ import { COMBINED_STRATEGIES, STRATEGY_IDS, type StrategyId } from '@rvft/decisi
 import {
   type ClassWeightsChoice,
   classWeightsFor,
+  describeCalibration,
   type Objective,
   type RaceMode,
   type RaceResult,
@@ -34,6 +35,8 @@ export interface UpdateCliOptions extends SplitOptions {
   halving?: boolean | number;
   review: 'auto' | 'borderline' | 'always';
   promote: boolean;
+  /** Temperature-scale the challenger (`--no-calibrate` turns it off). */
+  calibrate?: boolean;
   maxNewTaskDrop?: number;
   maxForgetting?: number;
   progress: boolean;
@@ -90,6 +93,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
         promote: opts.promote,
         review: opts.review,
         replacesOld: opts.replacesOld ?? false,
+        calibrate: opts.calibrate ?? true,
         ...(opts.maxNewTaskDrop !== undefined ? { newMargin: opts.maxNewTaskDrop } : {}),
         ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
       },
@@ -166,6 +170,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
             .map((c, i) => (i === 0 ? c.padEnd(w[i] as number) : c.padStart(w[i] as number)))
             .join('  '),
         ),
+        `calibration: ${describeCalibration(r.calibration)}`,
         '',
         ...r.gate.checks.map((c) => `gate ${c.name.padEnd(17)} ${c.status.padEnd(7)} ${c.message}`),
         opts.promote
