@@ -177,4 +177,3 @@ describe('measuredWinner', () => {
     expect(() => measuredWinner([[bare]])).toThrow(/no per-row predictions/);
   });
 });
-

@@ -88,19 +88,32 @@ export function calibrateModel(
   });
   model.setTemperature(scaling.temperature);
   if (!opts.heldOut) return { fitted: true, ...scaling };
-  const z = logitsOf(model, opts.heldOut);
-  const y = opts.heldOut.labels;
-  const ece = (t: number) => expectedCalibrationError(softmaxWithTemperature(z, t), y, nBins);
   return {
     fitted: true,
     ...scaling,
-    heldOut: {
-      rows: opts.heldOut.nRows,
-      ece: { before: ece(1), after: ece(scaling.temperature) },
-      nll: {
-        before: negativeLogLikelihood(z, y),
-        after: negativeLogLikelihood(z, y, scaling.temperature),
-      },
+    heldOut: heldOutCalibration(model, opts.heldOut, scaling.temperature, nBins),
+  };
+}
+
+/**
+ * ECE and NLL of `model` on rows no fit has seen, at T = 1 and at `temperature`: how a
+ * temperature fitted elsewhere (the race's validation rows) does on the gate's rows.
+ */
+export function heldOutCalibration(
+  model: TrunkHeadModel,
+  heldOut: Dataset,
+  temperature: number,
+  nBins = 15,
+): HeldOutCalibration {
+  const z = logitsOf(model, heldOut);
+  const y = heldOut.labels;
+  const ece = (t: number) => expectedCalibrationError(softmaxWithTemperature(z, t), y, nBins);
+  return {
+    rows: heldOut.nRows,
+    ece: { before: ece(1), after: ece(temperature) },
+    nll: {
+      before: negativeLogLikelihood(z, y),
+      after: negativeLogLikelihood(z, y, temperature),
     },
   };
 }

@@ -17,6 +17,7 @@ import {
   type StrategyOptions,
   type UpdateResult,
 } from '@rvft/strategies';
+import { type CalibrationReport, calibrateModel } from './calibrate';
 
 /**
  * Which strategies a race trains: `off` runs the engine's primary alone (today's single
@@ -74,6 +75,13 @@ export interface RaceOptions {
    * means `eta` 3. Applies when more than two candidates race; off by default.
    */
   halving?: boolean | { eta?: number };
+  /**
+   * Temperature-scale the shipped model (default false; `updateChampion` turns it on): T is
+   * fitted on the validation rows with the picked candidate — which never trained on them —
+   * and set on the shipped model (after the refit too: the refit differs from the candidate
+   * only by those rows), so calibration costs no training row.
+   */
+  calibrate?: boolean;
   /** Called before each candidate trains, and with its epochs (progress bars). */
   onCandidate?: (strategy: StrategyId, index: number, total: number) => void;
   onEpochEnd?: StrategyOptions['onEpochEnd'];
@@ -107,6 +115,8 @@ export interface RaceResult {
   mode: RaceMode;
   picked: StrategyId;
   candidates: RaceCandidate[];
+  /** With `calibrate`: the temperature fitted on the validation rows (T, ECE/NLL before and after). */
+  calibration?: CalibrationReport & { fitted: true };
   /** With successive halving: its rate and the brief run's step cap. */
   halving?: { eta: number; briefSteps: number };
   /** How ties were broken: by cost, or by the engine's order on too few validation rows. */
@@ -374,6 +384,8 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
                 : `significantly worse than ${best.strategy} (p = ${t.p.toFixed(3)})`,
       };
     });
+    // the picked candidate never trained on the validation rows: fit its temperature there
+    const calibration = opts.calibrate ? calibrateModel(picked.model, valNew) : undefined;
     let shipped = { model: picked.model, run: picked.run };
     const refit = opts.refit ?? true;
     if (refit) {
@@ -389,6 +401,7 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
           seed,
         }),
       };
+      if (calibration) shipped.model.setTemperature(calibration.temperature);
     }
     const spent =
       briefWallS + scored.reduce((a, s) => a + s.run.wallS, 0) + (refit ? shipped.run.wallS : 0);
@@ -400,6 +413,7 @@ export async function raceStrategies(opts: RaceOptions): Promise<RaceOutcome> {
         picked: picked.strategy,
         tieBreak: byCost ? 'cost' : 'engine-order',
         candidates: [...candidates, ...dropped],
+        ...(calibration ? { calibration } : {}),
         champion: {
           accuracy: sum(championNew) / valNew.nRows,
           ...(championOld ? { oldAccuracy: sum(championOld) / championOld.length } : {}),

@@ -24,6 +24,7 @@ import {
   type CalibrationReport,
   calibrateModel,
   calibrationSplit,
+  heldOutCalibration,
   MIN_CALIBRATION_ROWS,
 } from './calibrate';
 import { updateCard } from './card';
@@ -104,15 +105,20 @@ export interface UpdateChampionOptions {
     promote?: boolean;
     review?: 'auto' | 'borderline' | 'always';
     /**
-     * Temperature-scale the challenger (default true): `calibrationShare` of the new training
-     * rows is set aside before the race — no candidate trains on it, and the gate's rows stay
-     * unseen — the challenger's temperature is fitted there (minimum NLL), and the gate's
-     * calibration check compares the calibrated ECE. `false`: the challenger ships at T = 1
-     * and trains on every new training row.
+     * Temperature-scale the challenger (default true), fitting T (minimum NLL) on rows neither
+     * the challenger nor the gate uses: with a race of two or more candidates, the race's
+     * validation rows and the picked candidate, which never trained on them (the refit's T
+     * is the candidate's) — no training row is lost; with a single strategy (`strategy`,
+     * `race: 'off'`) or an explicit `calibrationShare`, that share of the new training rows is
+     * set aside before training. The gate's calibration check compares the calibrated ECE.
+     * `false`: the challenger ships at T = 1.
      */
     calibrate?: boolean;
   };
-  /** Share of the new training rows set aside to calibrate on (default 0.2; see `policy.calibrate`). */
+  /**
+   * Share of the new training rows set aside to calibrate on when no race supplies rows
+   * (default 0.2); giving it makes every path set rows aside (see `policy.calibrate`).
+   */
   calibrationShare?: number;
   /** What only the organisation knows (passed to the engine). */
   constraints?: DecisionInput['constraints'];
@@ -286,12 +292,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     seed,
     ...(opts.holdout !== undefined ? { holdout: opts.holdout } : {}),
   });
-  // the calibration rows come out of the new training rows: the gate's rows stay unseen
   const calibrate = opts.policy?.calibrate ?? true;
-  const calib = calibrate
-    ? calibrationSplit(rows.newTrain, seed, opts.calibrationShare)
-    : undefined;
-  const fitRows = calib?.train ?? rows.newTrain;
   const champion = await registry.load(name, { version });
   let challenger: TrunkHeadModel | undefined;
   try {
@@ -304,10 +305,20 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       ? { ...rec.decision, primary: { ...rec.decision.primary, strategy: opts.strategy } }
       : rec.decision;
     const mode: RaceMode = opts.strategy ? 'off' : (opts.race ?? 'shortlist');
-    opts.onDecision?.(
-      rec.decision,
-      raceCandidates(decision, mode, { hasHistory: rows.oldTrain !== undefined }),
-    );
+    const shortlist = raceCandidates(decision, mode, {
+      hasHistory: rows.oldTrain !== undefined,
+      ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
+    });
+    opts.onDecision?.(rec.decision, shortlist);
+    // Where the temperature is fitted, the gate's rows staying unseen either way: a race fits
+    // it on its validation rows with the picked candidate (no training row lost); a single
+    // strategy, or an explicit calibrationShare, sets new training rows aside for it.
+    const raceCalibrates = calibrate && shortlist.length > 1 && opts.calibrationShare === undefined;
+    const calib =
+      calibrate && !raceCalibrates
+        ? calibrationSplit(rows.newTrain, seed, opts.calibrationShare)
+        : undefined;
+    const fitRows = calib?.train ?? rows.newTrain;
     const outcome = await raceStrategies({
       champion,
       decision,
@@ -315,6 +326,7 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       ...(rows.oldTrain ? { oldData: rows.oldTrain } : {}),
       race: mode,
       seed,
+      ...(raceCalibrates ? { calibrate: true } : {}),
       ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
       ...(opts.halving !== undefined ? { halving: opts.halving } : {}),
       ...(opts.policy?.replacesOld ? { maxForgetting: null } : {}),
@@ -328,16 +340,21 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
     if (opts.signal?.aborted) throw new Error('updateChampion: aborted; nothing was registered');
 
     // a temperature copied from the champion was fitted to the champion's logits, not these
-    challenger.setTemperature(1);
-    const calibration: CalibrationReport = calib
-      ? calibrateModel(challenger, calib.calibration, { heldOut: rows.newTest })
-      : {
-          fitted: false,
-          temperature: 1,
-          why: calibrate
-            ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${rows.newTrain.nRows} new training rows`
-            : 'calibrate: false',
-        };
+    if (!race.calibration) challenger.setTemperature(1);
+    const calibration: CalibrationReport = race.calibration
+      ? {
+          ...race.calibration,
+          heldOut: heldOutCalibration(challenger, rows.newTest, race.calibration.temperature),
+        }
+      : calib
+        ? calibrateModel(challenger, calib.calibration, { heldOut: rows.newTest })
+        : {
+            fitted: false,
+            temperature: 1,
+            why: calibrate
+              ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${rows.newTrain.nRows} new training rows`
+              : 'calibrate: false',
+          };
     const gateRows = { newTest: rows.newTest, ...(rows.oldTest ? { oldTest: rows.oldTest } : {}) };
     const { promote = true, review = 'auto', calibrate: _calibrate, ...policy } = opts.policy ?? {};
     const gate = gateOnRows(champion, challenger, gateRows, policy);

@@ -51,15 +51,10 @@ describe('updateChampion', () => {
       report.race.picked,
     );
     expect(report.strategy).toBe(report.race.picked);
-    // the gate's rows are the held-out 20 %: 2 new classes × 24, 3 old × 24; a fifth of the
-    // other 192 new rows (19 per class) fits the challenger's temperature
-    expect(report.rows).toEqual({
-      newTrain: 154,
-      calibration: 38,
-      newTest: 48,
-      oldTrain: 288,
-      oldTest: 72,
-    });
+    // the gate's rows are the held-out 20 %: 2 new classes × 24, 3 old × 24; the race's
+    // validation rows fit the temperature, so no new training row is set aside for it
+    expect(report.rows).toEqual({ newTrain: 192, newTest: 48, oldTrain: 288, oldTest: 72 });
+    expect(report.calibration).toMatchObject({ fitted: true, rows: report.race.validationRows });
     expect(report.gate.checks.map((x) => x.name)).toEqual([
       'new-accuracy',
       'forgetting',

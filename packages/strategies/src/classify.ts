@@ -17,4 +17,3 @@ export function strategyRun(r: UpdateResult, nNewSamples: number): StrategyId {
   if (r.warmStart && !r.trunkFrozen && r.samples > nNewSamples) return 'retrain_warm_combined';
   return r.strategy;
 }
-
