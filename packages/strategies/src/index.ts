@@ -9,6 +9,7 @@ export {
   TrainingProfile,
   type TrainingRows,
 } from './budget';
+export { strategyRun } from './classify';
 export { STRATEGY_DEFAULTS, type StrategyDefaults } from './defaults';
 export {
   type DiagnoseOptions,
@@ -18,7 +19,6 @@ export {
   type MeasuredAccuracy,
   recommend,
 } from './diagnose';
-export { strategyRun } from './classify';
 export { evaluate, type RowPredictions, rowPredictions } from './evaluate';
 export { Adam, type AdamOptions } from './optimizer';
 export {
