@@ -273,7 +273,12 @@ export function parseJsonl(text: string, opts: TableOptions, what = 'jsonl'): Da
  * FIFO, `/dev/zero`) and a file over `maxBytes` are refused before anything is read.
  *
  * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('new.csv', 'id,x1,x2,label\n7,0.1,0.2,cat\n8,0.3,0.4,dog\n');
  * const ds = await loadCsv('new.csv', { labelColumn: 'label', ignoreColumns: ['id'] });
+ * ds.featureNames; // → ['x1', 'x2']
+ * ds.classNames; // → ['cat', 'dog']
+ * await loadCsv('.', { labelColumn: 'label' }); // → throws { code: 'RVFT_ERR_INVALID_ARGUMENT' } — a directory
  */
 export async function loadCsv(path: string, opts: TableOptions): Promise<Dataset> {
   const limits = limitsOf(opts, 'loadCsv');
@@ -300,7 +305,11 @@ export async function loadCsv(path: string, opts: TableOptions): Promise<Dataset
  * encoding and the files refused).
  *
  * @example
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('events.jsonl', '{"x":1,"label":"a"}\n{"x":2,"label":"b"}\n');
  * const ds = await loadJsonl('events.jsonl', { labelColumn: 'label' });
+ * ds.nRows; // → 2
+ * ds.classNames; // → ['a', 'b']
  */
 export async function loadJsonl(path: string, opts: TableOptions): Promise<Dataset> {
   const limits = limitsOf(opts, 'loadJsonl');
@@ -339,7 +348,11 @@ export function tableFormat(path: string): 'csv' | 'jsonl' {
  * Reads a CSV or JSON Lines file, chosen by extension (`tableFormat`).
  *
  * @example
- * const ds = await loadTable('new.jsonl', { labelColumn: 'label' });
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('new.jsonl', '{"x":1,"label":"a"}\n');
+ * writeFileSync('new.csv', 'x,label\n1,a\n2,b\n');
+ * (await loadTable('new.jsonl', { labelColumn: 'label' })).nRows; // → 1
+ * (await loadTable('new.csv', { labelColumn: 'label' })).nRows; // → 2
  */
 export function loadTable(path: string, opts: TableOptions): Promise<Dataset> {
   return tableFormat(path) === 'jsonl' ? loadJsonl(path, opts) : loadCsv(path, opts);

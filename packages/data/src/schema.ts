@@ -43,8 +43,13 @@ export interface ModelTableOptions
  * with output k for the label "k", so its classes are `'0'…'outputDim−1'`.
  *
  * @example
- * const opts = tableOptionsForModel({ schema, inputDim: 4, outputDim: 3 });
- * // { labelColumn: 'species', featureColumns: [...], classNames: [...], unknownClasses: 'append' }
+ * const schema = { labelColumn: 'species', featureNames: ['petal', 'sepal'], classNames: ['a', 'b'] };
+ * tableOptionsForModel({ schema, inputDim: 2, outputDim: 2 });
+ * // → { labelColumn: 'species', featureColumns: ['petal', 'sepal'], classNames: ['a', 'b'],
+ * //     unknownClasses: 'append' }
+ * // registered without a schema: classes '0'…'outputDim−1', and the label column must be given
+ * tableOptionsForModel({ inputDim: 4, outputDim: 3 }, { labelColumn: 'y' });
+ * // → { labelColumn: 'y', classNames: ['0', '1', '2'], unknownClasses: 'append' }
  */
 export function tableOptionsForModel(
   model: ModelShape,
@@ -88,10 +93,16 @@ export function tableOptionsForModel(
  * width is refused (`RVFT_ERR_DATA_SCHEMA`), naming the file.
  *
  * @example
- * const meta = await registry.meta('churn', 3);
- * const data = await loadForModel('new.csv', {
- *   schema: meta.dataSchema, inputDim: meta.inputDim, outputDim: meta.outputDim,
- * });
+ * import { writeFileSync } from 'node:fs';
+ * // a registered version's `meta` gives these: { schema: meta.dataSchema, inputDim, outputDim }
+ * const schema = { labelColumn: 'label', featureNames: ['x1', 'x2'], classNames: ['b', 'a'] };
+ * writeFileSync('new.csv', 'x2,x1,label\n0.2,0.1,a\n0.4,0.3,c\n');
+ * const data = await loadForModel('new.csv', { schema, inputDim: 2, outputDim: 2 });
+ * [...data.features]; // → [0.1, 0.2, 0.3, 0.4] — in the model's column order
+ * data.classNames; // → ['b', 'a', 'c'] — a label it has never seen is appended
+ * [...data.labels]; // → [1, 2]
+ * await loadForModel('new.csv', { schema, inputDim: 3, outputDim: 2 });
+ * // → throws { code: 'RVFT_ERR_DATA_SCHEMA' }
  */
 export async function loadForModel(
   path: string,

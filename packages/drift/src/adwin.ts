@@ -13,7 +13,7 @@ import { type DriftDetector, options, streamValue } from './detector';
  * @example
  * const adwin = new Adwin();
  * for (let t = 0; t < 2000; t++) adwin.update(t < 1000 ? 0 : 1);
- * [adwin.n, adwin.mean]; // → [1001, 0.999] (999 of the 1000 zeros were dropped)
+ * [adwin.n, adwin.mean]; // → [1001, 0.999] — 999 of the 1000 zeros were dropped
  */
 export class Adwin implements DriftDetector {
   readonly delta: number;

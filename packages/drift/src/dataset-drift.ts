@@ -78,8 +78,9 @@ function column(t: TableLike, nRows: number, j: number): Float64Array {
  *
  * @example
  * const t = (xs: number[]) => ({ features: Float32Array.from(xs), nFeatures: 1 });
- * datasetDrift(t([1, 2, 3, 4, 5, 6]), t([11, 12, 13, 14, 15, 16])).drifted;
- * // → true (D = 1, exact p = 0.0022)
+ * const r = datasetDrift(t([1, 2, 3, 4, 5, 6]), t([11, 12, 13, 14, 15, 16]));
+ * r.drifted; // → true
+ * r.features[0].ks; // → { statistic: 1, pValue: 0.0022, method: 'exact' }
  */
 export function datasetDrift(
   reference: TableLike,

@@ -4,9 +4,8 @@
  * The same algorithms scipy's `ks_2samp` runs for `method='exact'` (scipy 1.17:
  * `_compute_prob_outside_square` for n = m, `_compute_outer_prob_inside_method` otherwise), so
  * the values agree with scipy to rounding. Internal; {@link ksTwoSample} is the public entry.
- *
- * @example
- * ksExactPValue(5, 6, 15); // → 0.35714285714285715 (D = 15/30 = 0.5; scipy's value too)
+ * For example, ksExactPValue(5, 6, 15) = 0.35714285714285715 (D = 15/30 = 0.5), scipy's value
+ * too; the example of {@link ksTwoSample} checks it.
  */
 export function ksExactPValue(n: number, m: number, h: number): number {
   if (h === 0) return 1;

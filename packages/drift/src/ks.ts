@@ -7,7 +7,7 @@ import { type Sample, sortedSample } from './sample';
  * (Numerical Recipes' probks).
  *
  * @example
- * kolmogorovQ(1.358); // → 0.0500 (the 5% critical value of √n·D)
+ * kolmogorovQ(1.358); // → 0.0500 — the 5% critical value of √n·D
  */
 export function kolmogorovQ(lambda: number): number {
   // A NaN or negative λ is not a distance; refusing it keeps a NaN statistic from coming back

@@ -28,7 +28,9 @@ export interface PageHinkleyOptions {
  * @example
  * const ph = new PageHinkley();
  * const stream = [...Array(1000).fill(1), ...Array(200).fill(0)]; // the mean FALLS
- * stream.findIndex((x) => ph.update(x).driftDetected); // → 1051 (mode 'up' never fires here)
+ * stream.findIndex((x) => ph.update(x).driftDetected); // → 1051
+ * const up = new PageHinkley({ mode: 'up' });
+ * stream.findIndex((x) => up.update(x).driftDetected); // → -1 — a rise never comes
  */
 export class PageHinkley implements DriftDetector {
   readonly delta: number;

@@ -61,9 +61,9 @@ export const PSI_MAX_CATEGORIES = 20;
  *
  * @example
  * const range = (n: number) => Array.from({ length: n }, (_, i) => i);
- * psi(Array(50).fill(5), Array(50).fill(1)).psi; // → 18.419 ('significant'; Evidently: 18.419)
- * psi(range(50), range(55)).psi;                 // → 0.109 ('moderate'; Evidently: 0.109)
- * psi(range(50), range(55), { binning: 'quantile' }).psi; // → 0.984 ('significant')
+ * psi(Array(50).fill(5), Array(50).fill(1)); // → { psi: 18.419, band: 'significant' } — Evidently: 18.419
+ * psi(range(50), range(55)); // → { psi: 0.109, band: 'moderate' } — Evidently: 0.109
+ * psi(range(50), range(55), { binning: 'quantile' }); // → { psi: 0.984, band: 'significant' }
  */
 export function psi(reference: Sample, current: Sample, opts: PsiOptions = {}): PsiResult {
   const where = 'psi';

@@ -41,10 +41,13 @@ const correctCount = (c: Correctness): number => {
  *
  * @example
  * // 10 rows: b is right on 9, a on 8 (a's misses include b's one), a is cheaper.
- * cheapestNotWorse([
+ * const tie = cheapestNotWorse([
  *   { id: 'a', cost: 1, correct: [1, 1, 1, 1, 1, 1, 1, 1, 0, 0] },
  *   { id: 'b', cost: 5, correct: [1, 1, 1, 1, 1, 1, 1, 1, 1, 0] },
- * ]).picked; // → 'a' (one discordant row: p = 1)
+ * ]);
+ * tie.best; // → 'b'
+ * tie.picked; // → 'a'
+ * tie.scores[0].pValue; // → 1 — one discordant row
  */
 export function cheapestNotWorse<K>(
   candidates: readonly TieCandidate<K>[],

@@ -88,7 +88,8 @@ export function perClassAccuracy(yTrue: Labels, yPred: Labels, nClasses: number)
  * any).
  *
  * @example
- * meanClassAccuracy([0, 1, 1], [0, 1, 0], [0, 1]); // → (1 + 0.5)/2 = 0.75
+ * meanClassAccuracy([0, 1, 1], [0, 1, 0], [0, 1]); // → 0.75 — (1 + 0.5) / 2
+ * meanClassAccuracy([0, 1, 1], [0, 1, 0], [0, 1, 2]); // → 0.75 — class 2 has no examples
  */
 export function meanClassAccuracy(
   yTrue: Labels,

@@ -57,7 +57,16 @@ const MOVES_CHAMPION = new Set<AuditEntry['action']>(['promote', 'approve', 'rol
  * the crash tests check.
  *
  * @example
- * championFromAudit(await reg.auditLog('churn')) === (await reg.aliasState('churn')).aliases.champion
+ * import { createMlp } from '@rvft/model';
+ * const reg = await openRegistry('models');
+ * const model = createMlp({ inputDim: 4, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * for (const newTaskAccuracy of [0.9, 0.92]) {
+ *   await reg.promote('churn', await reg.register('churn', model, { metrics: { newTaskAccuracy } }));
+ * }
+ * await reg.rollback('churn');
+ * championFromAudit(await reg.auditLog('churn')); // → 1
+ * (await reg.aliasState('churn')).aliases.champion; // → 1 — the same, as it must be
+ * championFromAudit([]); // → null
  */
 export function championFromAudit(entries: readonly AuditEntry[]): number | null {
   let champion: number | null = null;

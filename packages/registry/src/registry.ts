@@ -1264,6 +1264,16 @@ function cardFiles(card: ModelCard): { json: string; markdown: string } {
  * Opens a registry directory; refuses one written by a newer format or whose `registry.json`
  * is damaged or a symlink. Creates nothing: a registry that does not exist yet is created by
  * its first write (`register` …), so a mistyped directory given to a read leaves no trace.
+ *
+ * @example
+ * import { existsSync } from 'node:fs';
+ * import { createMlp } from '@rvft/model';
+ * const reg = await openRegistry('models'); // no such directory yet
+ * await reg.list(); // → throws { code: 'RVFT_ERR_NOT_FOUND' }
+ * existsSync('models'); // → false — opening and reading create nothing
+ * const model = createMlp({ inputDim: 4, hiddenDims: [8], outputDim: 2, seed: 1 });
+ * await reg.register('churn', model, { metrics: { newTaskAccuracy: 0.9 } }); // → 1
+ * (await reg.list()).map((m) => m.name); // → ['churn']
  */
 export async function openRegistry(dir: string, opts: RegistryOptions = {}): Promise<Registry> {
   const root = await lstat(dir).catch(() => null);

@@ -9,8 +9,10 @@ import type { UpdateResult } from './strategies';
  * runs by what they computed, not by which function was called.
  *
  * @example
- * strategyRun({ ...result, strategy: 'fine_tune_full_network', warmStart: true, trunkFrozen: false, samples: 1500 }, 500);
- * // → 'retrain_warm_combined'
+ * // the fields of an UpdateResult it reads; 500 new rows
+ * const run = { strategy: 'fine_tune_full_network', warmStart: true, trunkFrozen: false };
+ * strategyRun({ ...run, samples: 1500 }, 500); // → 'retrain_warm_combined' — old + new rows
+ * strategyRun({ ...run, samples: 500 }, 500); // → 'fine_tune_full_network' — new rows only
  */
 export function strategyRun(r: UpdateResult, nNewSamples: number): StrategyId {
   // old + new rows from the champion's weights with the trunk learning: the warm combined computation

@@ -37,6 +37,14 @@ export interface RowPredictions {
 /**
  * Per-row predictions of a model on labelled rows — what every paired comparison (the race,
  * the gate, the benchmarks) is computed from.
+ *
+ * @example
+ * import { Dataset } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * // all-zero rows: a fresh model's logits are all 0, so every row is predicted class 0
+ * const rows = new Dataset({ features: [0, 0, 0, 0, 0, 0], labels: [0, 1, 0], nFeatures: 2 });
+ * rowPredictions(model, rows); // → { predicted: [0, 0, 0], correct: [1, 0, 1] }
  */
 export function rowPredictions(model: TrunkHeadModel, data: Dataset): RowPredictions {
   const probabilities = model.probabilities(data);
