@@ -70,7 +70,7 @@ const program = new Command()
   )
   .option(
     '--config <file>',
-    'JSON overrides keyed by scenario letter (generator options, hiddenDims, training)',
+    'JSON overrides keyed by scenario letter (generator options, hiddenDims, training by row id)',
   )
   .option('--json <file>', 'write the results as JSON')
   .option(
@@ -141,7 +141,9 @@ const program = new Command()
         throw new Error(`--config ${file}: ${(e as Error).message}`);
       }
     }
-    const config = resolveConfig(overrides);
+    const config = resolveConfig(overrides, {
+      onDeprecated: (message) => console.error(`rvft-bench: ${message}`),
+    });
     const scenarios = opts.scenario as ScenarioId[];
     const total = scenarios.reduce((s, id) => s + rowCount(id), 0) * opts.seeds;
     const bar =
