@@ -133,10 +133,10 @@ class ScenarioRunner {
         `scenario ${this.id}: row ${id} ran ${ran}; its id must name the strategy it runs`,
       );
     }
-    this.record(id, label, r);
+    this.record(id, label, r, ran);
   }
 
-  private record(id: RowId, label: string, r: UpdateResult | null): void {
+  private record(id: RowId, label: string, r: UpdateResult | null, strategy?: StrategyId): void {
     const rep = evaluate(this.model, this.test, this.classes);
     const row: Row = {
       id,
@@ -148,8 +148,8 @@ class ScenarioRunner {
     };
     if (rep.oldClassAccuracy !== undefined) row.oldClassAccuracy = rep.oldClassAccuracy;
     if (rep.newClassAccuracy !== undefined) row.newClassAccuracy = rep.newClassAccuracy;
-    if (r) {
-      row.strategy = strategyRun(r, this.nNew);
+    if (r && strategy) {
+      row.strategy = strategy;
       row.compute = r.paramsTrained * r.samples * r.epochs;
       row.correct = rowPredictions(this.model, this.test).correct;
     }
