@@ -71,7 +71,7 @@ const program = new Command()
   )
   .option(
     '--config <file>',
-    'JSON overrides keyed by scenario letter (generator options, hiddenDims, training)',
+    'JSON overrides keyed by scenario letter (generator options, hiddenDims, training by row id)',
   )
   .option('--json <file>', 'write the results as JSON')
   .option(
@@ -154,7 +154,9 @@ const program = new Command()
         );
       }
     }
-    const config = resolveConfig(overrides);
+    const config = resolveConfig(overrides, {
+      onDeprecated: (message) => console.error(`rvft-bench: ${message}`),
+    });
     const scenarios = opts.scenario as ScenarioId[];
     const total = scenarios.reduce((s, id) => s + rowCount(id), 0) * opts.seeds;
     const bar =

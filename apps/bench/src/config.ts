@@ -5,55 +5,33 @@ import {
   NEW_DATA_DEFAULTS,
 } from '@rvft/data';
 import { parseOrThrow } from '@rvft/decision';
+import { RvftError } from '@rvft/errors';
 import { z } from 'zod';
+import {
+  rowId,
+  SCENARIO_IDS,
+  SCENARIO_TABLE,
+  type ScenarioId,
+  type StepConfig,
+  scenarioRowIds,
+} from './table';
 
-export type ScenarioId = 'A' | 'B' | 'C' | 'D';
-export const SCENARIO_IDS: readonly ScenarioId[] = ['A', 'B', 'C', 'D'];
-
-export interface StepConfig {
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-}
-
-const step = (epochs: number, learningRate: number, batchSize = 64): StepConfig => ({
-  epochs,
-  learningRate,
-  batchSize,
-});
+export { SCENARIO_IDS, type ScenarioId, type StepConfig } from './table';
 
 /** The reference hyper-parameters (shared/reference/README.md, section 1), by row id. */
-export const TRAINING_DEFAULTS = {
-  A: {
-    champion: step(15, 0.01),
-    ft_head: step(10, 0.01),
-    ft_full: step(10, 0.001),
-    rt_warm_new: step(10, 0.005),
-    rt_warm_combined: step(10, 0.005),
-    rt_cold_combined: step(15, 0.01),
-    scratch: step(15, 0.01),
-  },
-  B: {
-    champion: step(15, 0.01),
-    ft_head: step(10, 0.01),
-    ft_full: step(10, 0.001),
-    rt_warm_combined: step(10, 0.005),
-    scratch: step(15, 0.01),
-  },
-  C: {
-    champion: step(15, 0.01),
-    expand_ft_head: step(12, 0.01),
-    expand_ft_full: step(12, 0.001),
-    rt_warm_combined: step(12, 0.005),
-    scratch: step(20, 0.01),
-  },
-  D: {
-    source: step(15, 0.01),
-    ft_head: step(15, 0.01, 32),
-    ft_full: step(15, 0.001, 32),
-    scratch: step(20, 0.01, 32),
-  },
-} as const satisfies Record<ScenarioId, Record<string, StepConfig>>;
+export const TRAINING_DEFAULTS: Readonly<Record<ScenarioId, Readonly<Record<string, StepConfig>>>> =
+  Object.fromEntries(
+    SCENARIO_IDS.map((id) => {
+      const spec = SCENARIO_TABLE[id];
+      return [
+        id,
+        Object.fromEntries([
+          ['champion', spec.champion.defaults],
+          ...spec.rows.map((r) => [rowId(r), r.defaults]),
+        ]),
+      ];
+    }),
+  ) as Record<ScenarioId, Record<string, StepConfig>>;
 
 const { seed: _a, ...A_DATA } = NEW_DATA_DEFAULTS;
 const { seed: _b, ...B_DATA } = DISTRIBUTION_SHIFT_DEFAULTS;
@@ -81,31 +59,29 @@ export function defaultConfig(): BenchConfig {
   return out;
 }
 
+const StepOverride = z
+  .strictObject({
+    epochs: z.number().int().positive().optional(),
+    learningRate: z.number().positive().optional(),
+    batchSize: z.number().int().min(2).optional(),
+  })
+  .optional();
+
 /**
  * The schema of `--config`: JSON keyed by scenario letter. Generator options sit at the top
  * of a scenario (`"shiftMagnitude": 0.6`), `hiddenDims` sets the MLP, and `training` overrides
- * hyper-parameters by row id (`"training": { "ft_head": { "epochs": 5 } }`).
+ * hyper-parameters by row id (`"training": { "fine_tune_head_only": { "epochs": 5 } }`).
+ * A row's former id (`ft_head`, …) is still read, with a notice naming the new key.
  */
 function overrideSchema(id: ScenarioId) {
   const data = Object.fromEntries(
     Object.keys(DATA_DEFAULTS[id]).map((k) => [k, z.number().optional()]),
   );
-  const training = Object.fromEntries(
-    Object.keys(TRAINING_DEFAULTS[id]).map((row) => [
-      row,
-      z
-        .strictObject({
-          epochs: z.number().int().positive().optional(),
-          learningRate: z.number().positive().optional(),
-          batchSize: z.number().int().min(2).optional(),
-        })
-        .optional(),
-    ]),
-  );
+  const keys = scenarioRowIds(id).flatMap((r) => (r.formerId ? [r.id, r.formerId] : [r.id]));
   return z.strictObject({
     ...data,
     hiddenDims: z.array(z.number().int().positive()).min(1).optional(),
-    training: z.strictObject(training).optional(),
+    training: z.strictObject(Object.fromEntries(keys.map((k) => [k, StepOverride]))).optional(),
   });
 }
 
@@ -116,10 +92,25 @@ const ConfigFile = z.strictObject(
   >,
 );
 
+export interface ResolveConfigOptions {
+  /**
+   * Told once per former row id found in `training` (the value is applied to the new id).
+   * Default: a Node `DeprecationWarning`.
+   */
+  onDeprecated?: (message: string) => void;
+}
+
+const emitDeprecation = (message: string) =>
+  process.emitWarning(message, { type: 'DeprecationWarning', code: 'RVFT_BENCH_ROW_ID' });
+
 /** Defaults with the overrides applied; every bad key or value is reported with its path. */
-export function resolveConfig(overrides: unknown = {}): BenchConfig {
+export function resolveConfig(
+  overrides: unknown = {},
+  opts: ResolveConfigOptions = {},
+): BenchConfig {
   const parsed = parseOrThrow(ConfigFile, overrides, 'bench config');
   const config = defaultConfig();
+  const onDeprecated = opts.onDeprecated ?? emitDeprecation;
   for (const id of SCENARIO_IDS) {
     const o = parsed[id] as Record<string, unknown> | undefined;
     if (!o) continue;
@@ -129,8 +120,22 @@ export function resolveConfig(overrides: unknown = {}): BenchConfig {
     } & Record<string, number>;
     Object.assign(config[id].data, data);
     if (hiddenDims) config[id].hiddenDims = hiddenDims;
-    for (const [row, t] of Object.entries(training ?? {})) {
-      if (t) Object.assign(config[id].training[row] as StepConfig, t);
+    for (const row of scenarioRowIds(id)) {
+      const former = row.formerId !== undefined ? training?.[row.formerId] : undefined;
+      const current = training?.[row.id];
+      if (former && current) {
+        throw new RvftError(
+          'RVFT_ERR_INVALID_ARGUMENT',
+          `invalid bench config: ${id}.training has both '${row.formerId}' and '${row.id}', one row; keep '${row.id}'`,
+        );
+      }
+      if (former) {
+        onDeprecated(
+          `bench config: ${id}.training.${row.formerId} is deprecated; use ${id}.training.${row.id}`,
+        );
+      }
+      const t = current ?? former;
+      if (t) Object.assign(config[id].training[row.id] as StepConfig, t);
     }
   }
   return config;

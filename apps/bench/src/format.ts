@@ -8,10 +8,14 @@ function cell(row: AggregateRow, metric: Metric, digits: number): string {
   return s === undefined ? v.toFixed(digits) : `${v.toFixed(digits)}±${s.toFixed(digits)}`;
 }
 
-function table(headers: string[], rows: string[][]): string {
+/** A plain-text table: numbers right-aligned, the text columns (`text`, by index) left. */
+function table(headers: string[], rows: string[][], text: readonly number[] = [0]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    cells
+      .map((c, i) => (text.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -29,14 +33,16 @@ export function scenarioTable(s: NonNullable<BenchResult['scenarios'][ScenarioId
       'ECE',
       'train s',
       ...(withClasses ? ['old acc', 'new acc'] : []),
+      'trained on',
     ],
     rows: s.rows.map((r) => [
-      r.label,
+      r.id,
       cell(r, 'accuracy', 4),
       cell(r, 'macroF1', 4),
       cell(r, 'ece', 4),
       cell(r, 'trainS', 2),
       ...(withClasses ? [cell(r, 'oldClassAccuracy', 3), cell(r, 'newClassAccuracy', 3)] : []),
+      r.label,
     ]),
   };
 }
@@ -46,7 +52,9 @@ export function formatScenario(
   s: NonNullable<BenchResult['scenarios'][ScenarioId]>,
 ): string {
   const t = scenarioTable(s);
-  return `Scenario ${id} — ${s.title} (test: ${s.test})\n${table(t.headers, t.rows)}`;
+  // the id and what it trained on are words; the rest are figures
+  const text = [0, t.headers.length - 1];
+  return `Scenario ${id} — ${s.title} (test: ${s.test})\n${table(t.headers, t.rows, text)}`;
 }
 
 /** The cost table: headers and cells, shared by the text and the HTML report. */

@@ -1,6 +1,7 @@
 export {
   type BenchConfig,
   defaultConfig,
+  type ResolveConfigOptions,
   resolveConfig,
   SCENARIO_IDS,
   type ScenarioId,
@@ -22,6 +23,17 @@ export {
   measuredWinner,
   type Row,
   rowCount,
-  SCENARIOS,
+  runScenario,
   type ScenarioDecision,
+  type ScenarioRun,
 } from './scenarios';
+export {
+  type BenchStrategy,
+  type RowId,
+  type RowSpec,
+  rowId,
+  SCENARIO_TABLE,
+  type ScenarioData,
+  type ScenarioSpec,
+  type TrainsOn,
+} from './table';

@@ -54,7 +54,7 @@ export function reportCharts(result: BenchResult): ChartSpec[] {
   for (const id of SCENARIOS) {
     const s = result.scenarios[id];
     if (!s) continue;
-    const categories = s.rows.map((r) => r.label);
+    const categories = s.rows.map((r) => r.id);
     const accuracy = [{ name: 'accuracy', ...column(s.rows, 'accuracy') }];
     charts.push({
       id: `${id}-accuracy`,
@@ -117,7 +117,7 @@ function scenarioSection(id: ScenarioId, result: BenchResult, charts: ChartSpec[
   const s = result.scenarios[id];
   if (!s) return '';
   const t = scenarioTable(s);
-  const table = htmlTable(t.headers, t.rows, 'numbers');
+  const table = htmlTable(t.headers, t.rows, 'numbers scenario');
   const divs = charts
     .filter((c) => c.id.startsWith(`${id}-`))
     .map((c) => `<div class="chart" id="chart-${c.id}" data-chart="${c.id}"></div>`)
@@ -210,7 +210,7 @@ h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 32
 #chart-cost-model { width: 760px; height: 280px; }
 table { border-collapse: collapse; margin: 10px 0; font-size: 13px; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: 4px 10px; text-align: right; }
-th:first-child, td:first-child, table.decisions th, table.decisions td, table.findings td { text-align: left; }
+th:first-child, td:first-child, table.scenario th:last-child, table.scenario td:last-child, table.decisions th, table.decisions td, table.findings td { text-align: left; }
 td.pass { color: #0a7d32; font-weight: 600; } td.fail { color: #b3261e; font-weight: 600; }
 `;
 

@@ -10,11 +10,11 @@ import { checkFindings, type Finding } from './findings';
 import {
   measuredWinner,
   type Row,
-  SCENARIO_TITLES,
-  SCENARIOS,
+  runScenario,
   type ScenarioDecision,
   type ScenarioRun,
 } from './scenarios';
+import { type RowId, SCENARIO_TABLE } from './table';
 import type { Job, WorkerMessage } from './worker';
 
 export type Metric =
@@ -77,7 +77,7 @@ export interface BenchOptions {
   /** How many seeds: seed, seed+1, … */
   seeds?: number;
   config?: BenchConfig | unknown;
-  onRow?: (scenario: ScenarioId, rowId: string, seed: number) => void;
+  onRow?: (scenario: ScenarioId, rowId: RowId, seed: number) => void;
   /**
    * Worker threads to spread (scenario, seed) runs over; 1 (default) runs in this thread.
    * Every run is seeded and independent, so the tables are the same either way.
@@ -207,7 +207,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     runs = [];
     for (const j of jobs) {
       runs.push(
-        await SCENARIOS[j.scenario]({
+        await runScenario(SCENARIO_TABLE[j.scenario], {
           seed: j.seed,
           config: j.config,
           validateDecisions,
@@ -221,7 +221,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   for (const id of ids) {
     const perSeed = jobs.filter((j) => j.scenario === id).map((j) => runs[j.index] as ScenarioRun);
     const rows = aggregate(perSeed.map((r) => r.rows));
-    scenarios[id] = { ...SCENARIO_TITLES[id], rows };
+    scenarios[id] = { title: SCENARIO_TABLE[id].title, test: SCENARIO_TABLE[id].test, rows };
     const first = perSeed[0]?.decision;
     if (validateDecisions && first) {
       const winner = measuredWinner(perSeed.map((r) => r.rows));

@@ -1,10 +1,4 @@
-import {
-  type Dataset,
-  distributionShiftScenario,
-  domainTransferScenario,
-  newClassScenario,
-  newDataScenario,
-} from '@rvft/data';
+import type { Dataset } from '@rvft/data';
 import { STRATEGIES_BY_COST, type StrategyId } from '@rvft/decision';
 import { RvftError } from '@rvft/errors';
 import { cheapestNotWorse } from '@rvft/metrics';
@@ -22,10 +16,23 @@ import {
   trainFromScratch,
   type UpdateResult,
 } from '@rvft/strategies';
-import type { ScenarioConfig, ScenarioId, StepConfig } from './config';
+import type { ScenarioConfig } from './config';
+import {
+  type BenchStrategy,
+  type RowId,
+  type RowSpec,
+  rowId,
+  SCENARIO_TABLE,
+  type ScenarioData,
+  type ScenarioId,
+  type ScenarioSpec,
+  type TrainsOn,
+} from './table';
 
 export interface Row {
-  id: string;
+  /** The row's one name: see `RowId`. */
+  id: RowId;
+  /** What it trained on, in the scenario's words (`no update` for the champion). */
   label: string;
   accuracy: number;
   macroF1: number;
@@ -73,15 +80,8 @@ export interface RunContext {
   /** Diagnose the champion on the scenario's data and record the engine's recommendation. */
   validateDecisions?: boolean;
   /** Called as each row finishes (progress bars). */
-  onRow?: (scenario: ScenarioId, rowId: string) => void;
+  onRow?: (scenario: ScenarioId, rowId: RowId) => void;
 }
-
-export const SCENARIO_TITLES: Record<ScenarioId, { title: string; test: string }> = {
-  A: { title: 'new data, same distribution', test: 'same distribution' },
-  B: { title: 'distribution shift', test: 'shifted distribution only' },
-  C: { title: 'new classes', test: 'all classes' },
-  D: { title: 'domain transfer', test: 'target domain' },
-};
 
 /** Rows of one scenario: each update starts from the same champion snapshot. */
 class ScenarioRunner {
@@ -100,32 +100,46 @@ class ScenarioRunner {
   ) {}
 
   /** Training options of a row: its hyper-parameters and the scenario's seed for batches. */
-  opts(rowId: string, extra: { initSeed?: number } = {}) {
-    const t = this.ctx.config.training[rowId] as StepConfig;
+  opts(id: RowId) {
+    const t = this.ctx.config.training[id];
+    if (!t) {
+      throw new RvftError(
+        'RVFT_ERR_INTERNAL',
+        `scenario ${this.id}: no hyper-parameters for row ${id} in the bench config`,
+      );
+    }
     // the article's fixed epochs, whatever the data size: what the benchmark reproduces
-    return { ...t, seed: this.ctx.seed, profile: 'article' as const, ...extra };
+    return { ...t, seed: this.ctx.seed, profile: 'article' as const };
   }
 
-  async champion(rowId: string, label: string | null, data: Dataset): Promise<void> {
-    const r = await trainFromScratch(
-      this.model,
-      data,
-      this.opts(rowId, { initSeed: this.ctx.seed }),
-    );
+  async champion(data: Dataset): Promise<void> {
+    await trainFromScratch(this.model, data, {
+      ...this.opts('champion'),
+      initSeed: this.ctx.seed,
+    });
     this.snapshot = this.model.snapshot();
-    if (label !== null) this.record(rowId, label, r);
-    else this.ctx.onRow?.(this.id, rowId);
+    this.ctx.onRow?.(this.id, 'champion');
   }
 
-  async update(rowId: string, label: string, fn: (m: TrunkHeadModel) => Promise<UpdateResult>) {
+  async update(spec: RowSpec, label: string, fn: (m: TrunkHeadModel) => Promise<UpdateResult>) {
     this.model.restore(this.snapshot as ModelSnapshot);
-    this.record(rowId, label, await fn(this.model));
+    const r = await fn(this.model);
+    const id = rowId(spec);
+    const ran = strategyRun(r, this.nNew);
+    // the id says what ran: a table row whose run is another strategy would mislabel the results
+    if (ran !== spec.strategy) {
+      throw new RvftError(
+        'RVFT_ERR_INTERNAL',
+        `scenario ${this.id}: row ${id} ran ${ran}; its id must name the strategy it runs`,
+      );
+    }
+    this.record(id, label, r, ran);
   }
 
-  private record(rowId: string, label: string, r: UpdateResult | null): void {
+  private record(id: RowId, label: string, r: UpdateResult | null, strategy?: StrategyId): void {
     const rep = evaluate(this.model, this.test, this.classes);
     const row: Row = {
-      id: rowId,
+      id,
       label,
       accuracy: rep.accuracy,
       macroF1: rep.macroF1,
@@ -134,13 +148,13 @@ class ScenarioRunner {
     };
     if (rep.oldClassAccuracy !== undefined) row.oldClassAccuracy = rep.oldClassAccuracy;
     if (rep.newClassAccuracy !== undefined) row.newClassAccuracy = rep.newClassAccuracy;
-    if (r && rowId !== 'champion' && rowId !== 'source') {
-      row.strategy = strategyRun(r, this.nNew);
+    if (r && strategy) {
+      row.strategy = strategy;
       row.compute = r.paramsTrained * r.samples * r.epochs;
       row.correct = rowPredictions(this.model, this.test).correct;
     }
     this.rows.push(row);
-    this.ctx.onRow?.(this.id, rowId);
+    this.ctx.onRow?.(this.id, id);
   }
 
   /** Diagnoses the freshly trained champion from raw data alone and asks the engine. */
@@ -172,189 +186,104 @@ class ScenarioRunner {
   }
 
   /** The champion as it is, without an update, as a row. */
-  championRow(rowId: string, label: string): void {
+  championRow(label: string): void {
     this.model.restore(this.snapshot as ModelSnapshot);
-    this.record(rowId, label, null);
+    this.record('champion', label, null);
   }
 }
 
-function mlp(ctx: RunContext, inputDim: number, outputDim: number): TrunkHeadModel {
-  return createMlp({ inputDim, hiddenDims: ctx.config.hiddenDims, outputDim, seed: ctx.seed });
-}
-
-export async function scenarioA(ctx: RunContext): Promise<ScenarioRun> {
-  const s = newDataScenario({ ...ctx.config.data, seed: ctx.seed });
-  const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('A', model, s.test, ctx, s.new.nRows);
-  try {
-    await run.champion('champion', null, s.initial);
-    await run.decide({ oldData: s.initial, oldTest: s.test, newData: s.new });
-    run.championRow('champion', 'champion (no update)');
-    await run.update('ft_head', 'fine-tune head-only', (m) =>
-      fineTune(m, s.new, run.opts('ft_head')),
+/** The dataset a single-dataset recipe trains on. */
+function trainingSet(on: TrainsOn, data: ScenarioData): Dataset {
+  if (on === 'new') return data.fresh;
+  if (!data.combined) {
+    throw new RvftError(
+      'RVFT_ERR_INTERNAL',
+      'a row trains on old + new through a single-dataset recipe, and its scenario has no combined set',
     );
-    await run.update('ft_full', 'fine-tune full', (m) =>
-      fineTune(m, s.new, { ...run.opts('ft_full'), mode: FineTuneMode.FullNetwork }),
-    );
-    await run.update('rt_warm_new', 'retrain warm new-only', (m) =>
-      retrain(m, s.new, { ...run.opts('rt_warm_new'), mode: RetrainMode.WarmNewOnly }),
-    );
-    await run.update('rt_warm_combined', 'retrain warm combined', (m) =>
-      retrain(m, s.new, {
-        ...run.opts('rt_warm_combined'),
-        mode: RetrainMode.WarmCombined,
-        oldData: s.initial,
-      }),
-    );
-    await run.update('rt_cold_combined', 'retrain cold combined', (m) =>
-      retrain(m, s.new, {
-        ...run.opts('rt_cold_combined', { initSeed: ctx.seed + 1 }),
-        mode: RetrainMode.ColdCombined,
-        oldData: s.initial,
-      }),
-    );
-    await run.update('scratch', 'scratch (combined)', (m) =>
-      trainFromScratch(m, s.combined, run.opts('scratch', { initSeed: ctx.seed + 2 })),
-    );
-  } finally {
-    model.dispose();
   }
-  return {
-    id: 'A',
-    ...SCENARIO_TITLES.A,
-    rows: run.rows,
-    ...(run.decision ? { decision: run.decision } : {}),
-  };
+  return data.combined;
 }
 
-export async function scenarioB(ctx: RunContext): Promise<ScenarioRun> {
-  const s = distributionShiftScenario({ ...ctx.config.data, seed: ctx.seed });
-  const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('B', model, s.shiftedTest, ctx, s.shiftedTrain.nRows);
-  try {
-    await run.champion('champion', null, s.originalTrain);
-    // B is scored on the shifted distribution only: it replaces the old one
-    await run.decide({
-      oldData: s.originalTrain,
-      oldTest: s.originalTest,
-      newData: s.shiftedTrain,
-      constraints: { retainPriorPerformance: false },
-    });
-    run.championRow('champion', 'champion (no update)');
-    await run.update('ft_head', 'fine-tune head-only', (m) =>
-      fineTune(m, s.shiftedTrain, run.opts('ft_head')),
-    );
-    await run.update('ft_full', 'fine-tune full', (m) =>
-      fineTune(m, s.shiftedTrain, { ...run.opts('ft_full'), mode: FineTuneMode.FullNetwork }),
-    );
-    await run.update('rt_warm_combined', 'retrain warm combined', (m) =>
-      retrain(m, s.shiftedTrain, {
-        ...run.opts('rt_warm_combined'),
-        mode: RetrainMode.WarmCombined,
-        oldData: s.originalTrain,
-      }),
-    );
-    await run.update('scratch', 'scratch (shifted data)', (m) =>
-      trainFromScratch(m, s.shiftedTrain, run.opts('scratch', { initSeed: ctx.seed + 2 })),
-    );
-  } finally {
-    model.dispose();
-  }
-  return {
-    id: 'B',
-    ...SCENARIO_TITLES.B,
-    rows: run.rows,
-    ...(run.decision ? { decision: run.decision } : {}),
-  };
-}
-
-export async function scenarioC(ctx: RunContext): Promise<ScenarioRun> {
-  const s = newClassScenario({ ...ctx.config.data, seed: ctx.seed });
-  const model = mlp(ctx, s.options.nFeatures, s.options.nOldClasses);
-  const classes = { oldClasses: s.oldClasses, newClasses: s.newClasses };
-  const run = new ScenarioRunner('C', model, s.testAll, ctx, s.newTrain.nRows, classes);
-  const nNew = s.options.nNewClasses;
-  try {
-    await run.champion('champion', null, s.originalTrain);
-    await run.decide({ oldData: s.originalTrain, oldTest: s.testOld, newData: s.newTrain });
-    await run.update('expand_ft_head', 'expand + head-only (new classes)', (m) =>
-      fineTune(m.expandHead(nNew, { seed: ctx.seed }), s.newTrain, run.opts('expand_ft_head')),
-    );
-    await run.update('expand_ft_full', 'expand + full FT (combined)', (m) =>
-      fineTune(m.expandHead(nNew, { seed: ctx.seed }), s.combinedTrain, {
-        ...run.opts('expand_ft_full'),
-        mode: FineTuneMode.FullNetwork,
-      }),
-    );
-    await run.update('rt_warm_combined', 'expand + retrain warm combined', (m) =>
-      retrain(m.expandHead(nNew, { seed: ctx.seed }), s.newTrain, {
-        ...run.opts('rt_warm_combined'),
-        mode: RetrainMode.WarmCombined,
-        oldData: s.originalTrain,
-      }),
-    );
-    await run.update('scratch', `scratch (all ${s.nClasses})`, (m) =>
-      trainFromScratch(
-        m.expandHead(nNew),
-        s.combinedTrain,
-        run.opts('scratch', { initSeed: ctx.seed + 2 }),
-      ),
-    );
-  } finally {
-    model.dispose();
-  }
-  return {
-    id: 'C',
-    ...SCENARIO_TITLES.C,
-    rows: run.rows,
-    ...(run.decision ? { decision: run.decision } : {}),
-  };
-}
-
-export async function scenarioD(ctx: RunContext): Promise<ScenarioRun> {
-  const s = domainTransferScenario({ ...ctx.config.data, seed: ctx.seed });
-  const model = mlp(ctx, s.options.nFeatures, s.nClasses);
-  const run = new ScenarioRunner('D', model, s.targetTest, ctx, s.targetTrain.nRows);
-  try {
-    await run.champion('source', null, s.sourceTrain);
-    // D is scored on the target domain only: it replaces the source
-    await run.decide({
-      oldData: s.sourceTrain,
-      oldTest: s.sourceTest,
-      newData: s.targetTrain,
-      constraints: { retainPriorPerformance: false },
-    });
-    run.championRow('source', 'source model (no FT)');
-    await run.update('ft_head', 'fine-tune head-only', (m) =>
-      fineTune(m, s.targetTrain, run.opts('ft_head')),
-    );
-    await run.update('ft_full', 'fine-tune full', (m) =>
-      fineTune(m, s.targetTrain, { ...run.opts('ft_full'), mode: FineTuneMode.FullNetwork }),
-    );
-    await run.update('scratch', `scratch (${s.targetTrain.nRows} target)`, (m) =>
-      trainFromScratch(m, s.targetTrain, run.opts('scratch', { initSeed: ctx.seed + 2 })),
-    );
-  } finally {
-    model.dispose();
-  }
-  return {
-    id: 'D',
-    ...SCENARIO_TITLES.D,
-    rows: run.rows,
-    ...(run.decision ? { decision: run.decision } : {}),
-  };
-}
-
-export const SCENARIOS: Record<ScenarioId, (ctx: RunContext) => Promise<ScenarioRun>> = {
-  A: scenarioA,
-  B: scenarioB,
-  C: scenarioC,
-  D: scenarioD,
+/** How each recipe calls its strategy. */
+const RECIPES: Record<
+  BenchStrategy,
+  (
+    m: TrunkHeadModel,
+    on: TrainsOn,
+    data: ScenarioData,
+    opts: ReturnType<ScenarioRunner['opts']>,
+  ) => Promise<UpdateResult>
+> = {
+  fine_tune_head_only: (m, on, d, o) => fineTune(m, trainingSet(on, d), o),
+  fine_tune_full_network: (m, on, d, o) =>
+    fineTune(m, trainingSet(on, d), { ...o, mode: FineTuneMode.FullNetwork }),
+  retrain_warm_new_only: (m, on, d, o) =>
+    retrain(m, trainingSet(on, d), { ...o, mode: RetrainMode.WarmNewOnly }),
+  // the combined retrainings take the new data and replay the old (their own batching)
+  retrain_warm_combined: (m, _on, d, o) =>
+    retrain(m, d.fresh, { ...o, mode: RetrainMode.WarmCombined, oldData: d.old }),
+  // cold starts draw their own initial weights, not the champion's (seed) or each other's
+  retrain_cold_combined: (m, _on, d, o) =>
+    retrain(m, d.fresh, {
+      ...o,
+      initSeed: o.seed + 1,
+      mode: RetrainMode.ColdCombined,
+      oldData: d.old,
+    }),
+  train_from_scratch: (m, on, d, o) =>
+    trainFromScratch(m, trainingSet(on, d), { ...o, initSeed: o.seed + 2 }),
 };
 
-/** Rows each scenario produces, for progress bars. */
+/** Rows a scenario reports as it runs (progress bars): the champion's training, then each row. */
 export function rowCount(id: ScenarioId): number {
-  return { A: 8, B: 6, C: 5, D: 5 }[id];
+  const spec = SCENARIO_TABLE[id];
+  return 1 + (spec.champion.label !== null ? 1 : 0) + spec.rows.length;
+}
+
+/**
+ * Runs one scenario (a `SCENARIO_TABLE` entry): trains the champion on the old data, asks the
+ * engine (with `validateDecisions`), then runs every row from the champion's snapshot.
+ */
+export async function runScenario(spec: ScenarioSpec, ctx: RunContext): Promise<ScenarioRun> {
+  const id = spec.id;
+  const data = spec.generate(ctx.config.data, ctx.seed);
+  const model = createMlp({
+    inputDim: data.nFeatures,
+    hiddenDims: ctx.config.hiddenDims,
+    outputDim: data.nClasses,
+    seed: ctx.seed,
+  });
+  const run = new ScenarioRunner(id, model, data.test, ctx, data.fresh.nRows, data.classes);
+  try {
+    await run.champion(data.old);
+    await run.decide({
+      oldData: data.old,
+      oldTest: data.oldTest,
+      newData: data.fresh,
+      ...(spec.replacesOld ? { constraints: { retainPriorPerformance: false } } : {}),
+    });
+    if (spec.champion.label !== null) run.championRow(spec.champion.label);
+    for (const row of spec.rows) {
+      await run.update(row, spec.trainedOn(row.on, data), (m) =>
+        RECIPES[row.recipe ?? row.strategy](
+          // new classes: the head grows first, its old rows kept exactly
+          data.nNewClasses ? m.expandHead(data.nNewClasses, { seed: ctx.seed }) : m,
+          row.on,
+          data,
+          run.opts(rowId(row)),
+        ),
+      );
+    }
+  } finally {
+    model.dispose();
+  }
+  return {
+    id,
+    title: spec.title,
+    test: spec.test,
+    rows: run.rows,
+    ...(run.decision ? { decision: run.decision } : {}),
+  };
 }
 
 /**

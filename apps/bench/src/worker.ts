@@ -6,7 +6,8 @@
 import { parentPort } from 'node:worker_threads';
 import { useBestBackend } from '@rvft/model';
 import type { ScenarioConfig, ScenarioId } from './config';
-import { SCENARIOS } from './scenarios';
+import { runScenario } from './scenarios';
+import { type RowId, SCENARIO_TABLE } from './table';
 
 export interface Job {
   index: number;
@@ -17,7 +18,7 @@ export interface Job {
 }
 
 export type WorkerMessage =
-  | { type: 'row'; scenario: ScenarioId; rowId: string; seed: number }
+  | { type: 'row'; scenario: ScenarioId; rowId: RowId; seed: number }
   | { type: 'done'; index: number; run: import('./scenarios').ScenarioRun }
   | { type: 'error'; index: number; message: string };
 
@@ -31,7 +32,7 @@ if (port) {
     }
     try {
       await ready;
-      const run = await SCENARIOS[job.scenario]({
+      const run = await runScenario(SCENARIO_TABLE[job.scenario], {
         seed: job.seed,
         config: job.config,
         validateDecisions: job.validateDecisions ?? false,

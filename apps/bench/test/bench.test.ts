@@ -25,25 +25,29 @@ describe('the reduced bench reproduces the article', () => {
       expect(Object.keys(result.scenarios)).toEqual(['A', 'B', 'C', 'D']);
       expect(result.scenarios.A!.rows.map((r) => r.id)).toEqual([
         'champion',
-        'ft_head',
-        'ft_full',
-        'rt_warm_new',
-        'rt_warm_combined',
-        'rt_cold_combined',
-        'scratch',
+        'fine_tune_head_only',
+        'fine_tune_full_network',
+        'retrain_warm_new_only',
+        'retrain_warm_combined',
+        'retrain_cold_combined',
+        'train_from_scratch',
       ]);
       expect(result.scenarios.C!.rows.map((r) => r.id)).toEqual([
-        'expand_ft_head',
-        'expand_ft_full',
-        'rt_warm_combined',
-        'scratch',
+        'fine_tune_head_only',
+        'retrain_warm_combined@fine_tune_full_network',
+        'retrain_warm_combined',
+        'train_from_scratch',
       ]);
       expect(result.scenarios.D!.rows.map((r) => r.id)).toEqual([
-        'source',
-        'ft_head',
-        'ft_full',
-        'scratch',
+        'champion',
+        'fine_tune_head_only',
+        'fine_tune_full_network',
+        'train_from_scratch',
       ]);
+      // every updated row is named by the strategy it ran
+      for (const s of Object.values(result.scenarios)) {
+        for (const r of s!.rows) expect(r.id.split('@')[0]).toBe(r.strategy ?? 'champion');
+      }
       expect(result.backend).toMatch(/^(wasm|cpu|tensorflow)/);
     });
   }
@@ -62,18 +66,18 @@ describe('worker threads', () => {
       B: {
         training: {
           champion: { epochs: 4 },
-          ft_head: { epochs: 3 },
-          ft_full: { epochs: 3 },
-          rt_warm_combined: { epochs: 2 },
-          scratch: { epochs: 3 },
+          fine_tune_head_only: { epochs: 3 },
+          fine_tune_full_network: { epochs: 3 },
+          retrain_warm_combined: { epochs: 2 },
+          train_from_scratch: { epochs: 3 },
         },
       },
       D: {
         training: {
-          source: { epochs: 4 },
-          ft_head: { epochs: 3 },
-          ft_full: { epochs: 3 },
-          scratch: { epochs: 3 },
+          champion: { epochs: 4 },
+          fine_tune_head_only: { epochs: 3 },
+          fine_tune_full_network: { epochs: 3 },
+          train_from_scratch: { epochs: 3 },
         },
       },
     };
@@ -107,16 +111,17 @@ describe('the command line', () => {
           shiftMagnitude: 1.5,
           training: {
             champion: { epochs: 3 },
-            ft_head: { epochs: 3 },
-            ft_full: { epochs: 2 },
+            fine_tune_head_only: { epochs: 3 },
+            fine_tune_full_network: { epochs: 2 },
+            // a former row id still works, with a notice naming its new key
             rt_warm_combined: { epochs: 2 },
-            scratch: { epochs: 3 },
+            train_from_scratch: { epochs: 3 },
           },
         },
       }),
     );
     const out = join(dir, 'out.json');
-    const { stdout } = await run(process.execPath, [
+    const { stdout, stderr } = await run(process.execPath, [
       cli,
       '--scenario',
       'b',
@@ -132,13 +137,17 @@ describe('the command line', () => {
       '--validate-decisions',
     ]);
     expect(stdout).toMatch(/Scenario B — distribution shift/);
-    expect(stdout).toMatch(/fine-tune head-only\s+0\.\d{4}±0\.\d{4}/);
+    expect(stdout).toMatch(/fine_tune_head_only\s+0\.\d{4}±0\.\d{4}.*shifted data\n/);
+    expect(stderr).toContain(
+      'rvft-bench: bench config: B.training.rt_warm_combined is deprecated; use B.training.retrain_warm_combined',
+    );
     expect(stdout).toMatch(/backend: .* · seeds: 5, 6 · total runtime/);
     const json = JSON.parse(readFileSync(out, 'utf8'));
     expect(json).toMatchObject({ seed: 5, seeds: [5, 6] });
     expect(Object.keys(json.scenarios)).toEqual(['B']);
     expect(json.scenarios.B.rows[1]).toMatchObject({
-      id: 'ft_head',
+      id: 'fine_tune_head_only',
+      label: 'shifted data',
       sd: { accuracy: expect.any(Number) },
     });
     expect(json.costModel).toHaveLength(6);
@@ -159,11 +168,14 @@ describe('the command line', () => {
     const rows = result.scenarios.C!.rows;
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     // expand + full FT on old + new from the champion's weights is warm combined retraining
-    expect(byId['expand_ft_full']!.strategy).toBe('retrain_warm_combined');
-    expect(byId['expand_ft_full']!.compute).toBe(byId['rt_warm_combined']!.compute);
-    expect(byId['expand_ft_head']).toMatchObject({ strategy: 'fine_tune_head_only' });
+    const viaFineTune = byId['retrain_warm_combined@fine_tune_full_network']!;
+    expect(viaFineTune.strategy).toBe('retrain_warm_combined');
+    expect(viaFineTune.compute).toBe(byId['retrain_warm_combined']!.compute);
+    expect(byId['fine_tune_head_only']).toMatchObject({ strategy: 'fine_tune_head_only' });
     // head-only updates the head alone: far fewer parameter updates than the whole network
-    expect(byId['expand_ft_head']!.compute!).toBeLessThan(byId['rt_warm_combined']!.compute! / 10);
+    expect(byId['fine_tune_head_only']!.compute!).toBeLessThan(
+      byId['retrain_warm_combined']!.compute! / 10,
+    );
     const check = result.decisionValidation![0]!;
     expect(check.signals.nNewClasses).toBe(2);
     expect(check.recommended).toBe(check.measuredWinner);

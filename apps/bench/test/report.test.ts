@@ -18,7 +18,12 @@ describe('the HTML report', () => {
     const charts = reportCharts(result);
     expect(charts.map((c) => c.id)).toEqual(['D-accuracy', 'D-train', 'cost-model']);
     const acc = charts[0]!;
-    expect(acc.categories).toEqual(result.scenarios.D!.rows.map((r) => r.label));
+    expect(acc.categories).toEqual([
+      'champion',
+      'fine_tune_head_only',
+      'fine_tune_full_network',
+      'train_from_scratch',
+    ]);
     expect(acc.series[0]!.values).toEqual(result.scenarios.D!.rows.map((r) => r.accuracy));
     expect(acc.series[0]!.sd).toEqual(result.scenarios.D!.rows.map((r) => r.sd!.accuracy));
     // the accuracy axis holds every whisker, on hundredths, inside [0, 1]
@@ -98,7 +103,7 @@ describe('the HTML report', () => {
         }
         // the bars carry the strategies' names and the titles are drawn
         const d = charts.find((c) => c.id === 'chart-D-accuracy')!;
-        expect(d.texts.join(' ')).toContain('fine-tune head-only');
+        expect(d.texts.join(' ')).toContain('fine_tune_head_only');
         expect(d.texts.join(' ')).toContain('D — accuracy');
         expect(await page.locator('table.decisions tbody tr').count()).toBe(2);
         expect(problems).toEqual([]);
