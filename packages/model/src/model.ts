@@ -280,8 +280,9 @@ export class TrunkHeadModel {
    * Refused unless finite and > 0.
    *
    * @example
-   * model.setTemperature(2);
-   * model.probabilities(x); // for logits [2, 0]: [σ(1), 1 − σ(1)] = [0.731, 0.269]
+   * const model = createMlp({ inputDim: 2, hiddenDims: [4], outputDim: 2, seed: 1 });
+   * model.setTemperature(2).temperature; // → 2
+   * model.setTemperature(0); // → throws 'temperature must be a finite number > 0'
    */
   setTemperature(t: number): this {
     this.assertAlive();

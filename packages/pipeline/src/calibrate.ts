@@ -41,8 +41,11 @@ export interface HeldOutCalibration {
  * part would have fewer than MIN_CALIBRATION_ROWS rows.
  *
  * @example
- * calibrationSplit(rows400, 42); // → { train: 320 rows, calibration: 80 rows }
- * calibrationSplit(rows60, 42);  // → undefined (12 calibration rows would be too few)
+ * import { newDataScenario } from '@rvft/data';
+ * const s = newDataScenario({ nInitial: 400, nNew: 60, nTest: 10, nFeatures: 3, seed: 1 });
+ * const split = calibrationSplit(s.initial, 42);
+ * [split.train.nRows, split.calibration.nRows]; // → [320, 80]
+ * calibrationSplit(s.new, 42); // → undefined — 12 calibration rows would be too few
  */
 export function calibrationSplit(
   data: Dataset,
@@ -73,9 +76,13 @@ function logitsOf(model: TrunkHeadModel, data: Dataset) {
  * and NLL there before and after too. Accuracy does not move.
  *
  * @example
- * const c = calibrateModel(challenger, split.calibration, { heldOut: rows.newTest });
- * c.fitted && c.temperature; // e.g. 1.62
- * c.fitted && c.ece;         // e.g. { before: 0.11, after: 0.03 } on the calibration rows
+ * import { newDataScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const s = newDataScenario({ nInitial: 400, nNew: 60, nTest: 10, nFeatures: 3, seed: 1 });
+ * const model = createMlp({ inputDim: 3, hiddenDims: [4], outputDim: 2, seed: 1 });
+ * const c = calibrateModel(model, s.initial, { heldOut: s.test });
+ * [c.fitted, c.rows, c.heldOut?.rows]; // → [true, 400, 10]
+ * model.temperature === c.temperature; // → true — set on the model: probabilities are calibrated
  */
 export function calibrateModel(
   model: TrunkHeadModel,

@@ -78,8 +78,9 @@ export interface TrainReport {
  *   data: zoo.originalTrain,
  *   labelColumn: 'species',
  * });
- * // 20 % of the 180 rows (stratified) are held out to score it; the first version is champion
- * report; // → { name: 'zoo', version: 1, promoted: true, rows: { train: 144, test: 36 } }
+ * // 20 % of the 180 rows (stratified) are held out to score it, a fifth of the other 144 fits
+ * // its temperature; the first version is champion
+ * report; // → { name: 'zoo', version: 1, promoted: true, rows: { train: 114, test: 36, calibration: 30 } }
  */
 export async function trainChampion(opts: TrainChampionOptions): Promise<TrainReport> {
   const { registry, name, data } = opts;
