@@ -81,6 +81,8 @@ export function categoryOf(e: unknown): ErrorCategory {
   if (isRvftError(e)) return e.category;
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'not_found';
+  // a directory where a file was asked for (or the reverse) is the caller's input
+  if (code === 'EISDIR' || code === 'ENOTDIR') return 'input';
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'resource';
   if (code === 'ABORT_ERR' || (e instanceof Error && e.name === 'AbortError')) return 'aborted';
   return 'internal';

@@ -71,6 +71,7 @@ describe('RvftError', () => {
     expect(exitCodeFor(new RangeError('engine bug'))).toBe(1);
     expect(httpStatusFor(new RangeError('engine bug'))).toBe(500);
     expect(exitCodeFor(Object.assign(new Error('no file'), { code: 'ENOENT' }))).toBe(2);
+    expect(exitCodeFor(Object.assign(new Error('a directory'), { code: 'EISDIR' }))).toBe(2);
     expect(httpStatusFor(Object.assign(new Error('full'), { code: 'ENOSPC' }))).toBe(507);
   });
 
