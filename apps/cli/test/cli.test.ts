@@ -130,8 +130,10 @@ describe('from a CSV to a promoted update', () => {
     expect(trained.code, trained.stderr).toBe(0);
     const t = JSON.parse(trained.stdout);
     expect(t).toMatchObject({ name: 'zoo', version: 1, promoted: true });
-    // temperature scaling by default, on training rows set aside: T and ECE before/after
-    expect(t.calibration).toMatchObject({ fitted: true, rows: t.rows.calibration });
+    // temperature scaling by default, on the validation rows early stopping watched (no
+    // training row set aside): T and ECE before/after
+    expect(t.rows.calibration).toBeUndefined();
+    expect(t.calibration).toMatchObject({ fitted: true, rows: t.training.validationRows });
     expect(t.calibration.heldOut.rows).toBe(t.rows.test);
     expect(readFileSync(join(dir, 'reg/models/zoo/versions/1/model.json'), 'utf8')).toContain(
       `"temperature":${t.calibration.temperature}`,
@@ -400,10 +402,10 @@ describe('progress', () => {
           e ? reject(e) : resolve(out),
         ),
       );
-      // the production plan for 245 training rows (360 less a fifth set aside for the
-      // temperature, less the validation rows): max(3 × 15, ⌈300 / 4 steps⌉) = 75 epochs;
-      // early stopping may end it sooner
-      const bar = tty.match(/train_from_scratch \[[=-]+\] epoch (\d+)\/75 · loss \d\.\d{4}/g);
+      // the production plan for 306 training rows (360 less the validation rows; the
+      // temperature is fitted on those): max(3 × 15, ⌈300 / 5 steps⌉) = 60 epochs; early
+      // stopping may end it sooner
+      const bar = tty.match(/train_from_scratch \[[=-]+\] epoch (\d+)\/60 · loss \d\.\d{4}/g);
       expect(bar, tty).not.toBeNull();
       const piped = await rvft([...args.slice(0, -1), 'q']);
       expect(piped.code).toBe(0);

@@ -8,6 +8,7 @@ import {
   temperatureScaling,
 } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
+import { DEFAULT_BATCH_SIZE, type ProductionBudget, planProduction } from '@rvft/strategies';
 
 /** Share of the new training rows set aside to fit the temperature (default). */
 export const CALIBRATION_SHARE = 0.2;
@@ -131,4 +132,30 @@ export function describeCalibration(c: CalibrationReport): string {
   const e = c.heldOut ?? c;
   const where = c.heldOut ? `${c.heldOut.rows} held-out rows` : `${c.rows} calibration rows`;
   return `temperature ${c.temperature.toFixed(3)} (fitted on ${c.rows} rows): ECE ${e.ece.before.toFixed(4)} → ${e.ece.after.toFixed(4)}, NLL ${e.nll.before.toFixed(4)} → ${e.nll.after.toFixed(4)} on ${where}${c.atBound ? ' — at the edge of the search range' : ''}`;
+}
+
+/**
+ * The validation rows the production profile carves from `train` for this seed — the rows a
+ * production run's early stopping watched (`planProduction`, the same split the strategy made)
+ * — or undefined when the profile carves none (too few rows). Fitting the temperature there
+ * costs no training row; the rows also chose the kept epoch, so the fit is the usual one of
+ * Guo et al. (2017), who calibrate on the validation set used for model selection.
+ *
+ * @example
+ * import { newDataScenario } from '@rvft/data';
+ * const s = newDataScenario({ nInitial: 400, nNew: 60, nTest: 10, nFeatures: 3, seed: 1 });
+ * productionValidation(s.initial, 42)?.nRows; // → 60
+ * productionValidation(s.new, 42); // → undefined — 15 % of 60 rows is under the 20-row minimum
+ */
+export function productionValidation(
+  train: Dataset,
+  seed: number | string,
+  budget?: Partial<ProductionBudget>,
+): Dataset | undefined {
+  return planProduction(train, {
+    articleEpochs: 1,
+    batchSize: DEFAULT_BATCH_SIZE,
+    seed: String(seed),
+    ...(budget ? { budget } : {}),
+  }).validation;
 }

@@ -8,6 +8,7 @@ export {
   describeCalibration,
   type HeldOutCalibration,
   MIN_CALIBRATION_ROWS,
+  productionValidation,
 } from './calibrate';
 export { calibrationLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';

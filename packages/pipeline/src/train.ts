@@ -13,6 +13,7 @@ import {
   calibrateModel,
   calibrationSplit,
   MIN_CALIBRATION_ROWS,
+  productionValidation,
 } from './calibrate';
 import { trainingRecordOf, versionMetrics } from './update';
 
@@ -35,9 +36,11 @@ export interface TrainChampionOptions {
     classWeights?: ClassWeights;
   };
   /**
-   * Temperature-scale the model (default true): `calibrationShare` (default 0.2) of the
-   * training rows is set aside, never trained on, to fit the temperature; the held-out rows
-   * of the recorded metrics stay unseen. Skipped below MIN_CALIBRATION_ROWS rows.
+   * Temperature-scale the model (default true), the held-out rows of the recorded metrics
+   * staying unseen: under the production profile T is fitted on the validation rows its early
+   * stopping watched (`productionValidation`: no training row lost); without them (too few
+   * rows, the article profile) or with an explicit `calibrationShare`, that share (default
+   * 0.2) of the training rows is set aside. Skipped below MIN_CALIBRATION_ROWS rows.
    */
   calibrate?: boolean;
   calibrationShare?: number;
@@ -78,9 +81,10 @@ export interface TrainReport {
  *   data: zoo.originalTrain,
  *   labelColumn: 'species',
  * });
- * // 20 % of the 180 rows (stratified) are held out to score it, a fifth of the other 144 fits
- * // its temperature; the first version is champion
- * report; // → { name: 'zoo', version: 1, promoted: true, rows: { train: 114, test: 36, calibration: 30 } }
+ * // 20 % of the 180 rows (stratified) are held out to score it; the first version is champion
+ * report; // → { name: 'zoo', version: 1, promoted: true, rows: { train: 144, test: 36 } }
+ * // the temperature was fitted on the 21 validation rows early stopping watched
+ * report.calibration; // → { fitted: true, rows: 21 }
  */
 export async function trainChampion(opts: TrainChampionOptions): Promise<TrainReport> {
   const { registry, name, data } = opts;
@@ -90,9 +94,18 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
   if (data.nClasses < 2) throw new RangeError(`data: needs at least 2 classes`);
   const { first: trainRows, second: test } = data.split(1 - holdout, seed, { stratify: true });
   const calibrate = opts.calibrate ?? true;
-  const calib = calibrate
-    ? calibrationSplit(trainRows, seed, opts.calibrationShare ?? CALIBRATION_SHARE)
-    : undefined;
+  // The production profile carves validation rows for early stopping: fit the temperature on
+  // them and keep every training row. Only without them (too few rows, the article profile)
+  // or with an explicit calibrationShare are rows set aside.
+  const production = (opts.train?.profile ?? 'production') === 'production';
+  const watched =
+    calibrate && production && opts.calibrationShare === undefined
+      ? productionValidation(trainRows, seed, opts.train?.budget)
+      : undefined;
+  const calib =
+    calibrate && !watched
+      ? calibrationSplit(trainRows, seed, opts.calibrationShare ?? CALIBRATION_SHARE)
+      : undefined;
   const train = calib?.train ?? trainRows;
   const model = createMlp({
     inputDim: data.nFeatures,
@@ -109,15 +122,17 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
     if (opts.signal?.aborted) throw new Error('trainChampion: aborted; nothing was registered');
-    const calibration: CalibrationReport = calib
-      ? calibrateModel(model, calib.calibration, { heldOut: test })
-      : {
-          fitted: false,
-          temperature: 1,
-          why: calibrate
-            ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${trainRows.nRows} training rows`
-            : 'calibrate: false',
-        };
+    const calibration: CalibrationReport = watched
+      ? calibrateModel(model, watched, { heldOut: test })
+      : calib
+        ? calibrateModel(model, calib.calibration, { heldOut: test })
+        : {
+            fitted: false,
+            temperature: 1,
+            why: calibrate
+              ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${trainRows.nRows} training rows`
+              : 'calibrate: false',
+          };
     const schema: DataSchema = {
       labelColumn: opts.labelColumn,
       featureNames: [

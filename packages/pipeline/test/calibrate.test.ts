@@ -102,9 +102,21 @@ describe('the pipeline calibrates', () => {
       hiddenDims: [16, 8],
       seed: 5,
     });
-    // 300 rows, 60 held out; a fifth of the other 240 set aside for the temperature
-    expect(first.rows).toEqual({ train: 192, test: 60, calibration: 48 });
-    expect(first.calibration.fitted).toBe(true);
+    // 300 rows, 60 held out; the temperature is fitted on the 36 validation rows (15 % of
+    // 240) that early stopping watched: no training row set aside
+    expect(first.rows).toEqual({ train: 240, test: 60 });
+    expect(first.calibration).toMatchObject({ fitted: true, rows: 36 });
+    // an explicit share sets rows aside instead
+    const shared = await trainChampion({
+      registry,
+      name: 'd-shared',
+      data: d.sourceTrain,
+      labelColumn: 'y',
+      hiddenDims: [16, 8],
+      seed: 5,
+      calibrationShare: 0.2,
+    });
+    expect(shared.rows).toEqual({ train: 192, test: 60, calibration: 48 });
     const v1 = await registry.load('d', { version: 1 });
     expect(v1.temperature).toBe(first.calibration.temperature);
     v1.dispose();
