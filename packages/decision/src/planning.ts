@@ -139,80 +139,6 @@ export function planAbTest(input: AbTestPlanInput): AbTestPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ROI and payback
-// ---------------------------------------------------------------------------------------------
-
-/** What {@link roi} weighs: costs and benefit of putting a model update in production. */
-export const RoiInput = z.strictObject({
-  oneTime: moneyItems.describe('one-time costs (an amount or a list of amounts, summed)'),
-  monthlyCost: moneyItems
-    .default(0)
-    .describe('running costs per month (an amount or a list, summed)'),
-  monthlyBenefit: money.describe('value the update brings per month'),
-  months: z
-    .number()
-    .int('must be a whole number')
-    .positive('must be > 0')
-    .default(12)
-    .describe('horizon in months (12: first year)'),
-});
-export type RoiInput = z.input<typeof RoiInput>;
-
-export interface RoiResult {
-  months: number;
-  oneTime: number;
-  monthlyCost: number;
-  monthlyBenefit: number;
-  /** oneTime + months × monthlyCost: the first-year cost when months = 12. */
-  totalCost: number;
-  /** months × monthlyBenefit. */
-  totalBenefit: number;
-  /** (totalBenefit − totalCost) / totalCost × 100; null when nothing is spent. */
-  roiPercent: number | null;
-  /**
-   * Months until the cumulative net benefit covers the one-time cost:
-   * oneTime / (monthlyBenefit − monthlyCost); null when the update never pays back.
-   */
-  paybackMonths: number | null;
-  /**
-   * totalCost / monthlyBenefit: the horizon's whole cost, running costs included, paid up front
-   * and recovered from gross benefit. Cruder than paybackMonths (and larger); given because
-   * back-of-envelope worked examples use it. null when monthlyBenefit is 0.
-   */
-  simplePaybackMonths: number | null;
-}
-
-const total = (v: number | number[]) => (Array.isArray(v) ? v.reduce((s, x) => s + x, 0) : v);
-
-/**
- * Return on investment and payback of an update over `months` (default 12).
- *
- * @example
- * roi({ oneTime: [15_000, 48_000, 500], monthlyCost: [200, 2_000], monthlyBenefit: 64_000 });
- * // → { totalCost: 89900, totalBenefit: 768000, roiPercent: 754.3, paybackMonths: 1.03,
- * //   simplePaybackMonths: 1.40 }
- */
-export function roi(input: RoiInput): RoiResult {
-  const r = parseOrThrow(RoiInput, input, 'ROI input');
-  const oneTime = total(r.oneTime);
-  const monthlyCost = total(r.monthlyCost);
-  const totalCost = oneTime + r.months * monthlyCost;
-  const totalBenefit = r.months * r.monthlyBenefit;
-  const net = r.monthlyBenefit - monthlyCost;
-  return {
-    months: r.months,
-    oneTime,
-    monthlyCost,
-    monthlyBenefit: r.monthlyBenefit,
-    totalCost,
-    totalBenefit,
-    roiPercent: totalCost > 0 ? ((totalBenefit - totalCost) / totalCost) * 100 : null,
-    paybackMonths: net > 0 ? oneTime / net : oneTime === 0 && net === 0 ? 0 : null,
-    simplePaybackMonths: r.monthlyBenefit > 0 ? totalCost / r.monthlyBenefit : null,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Money and CO₂ of one update
 // ---------------------------------------------------------------------------------------------
 
@@ -265,7 +191,8 @@ export interface UpdateCost {
  * Compute cost, energy and CO₂ of one update from its measured training time. Where the
  * CostModel ranks strategies by relative compute, this prices one run: time the cheapest
  * strategy, scale by the others' `relativeWallTime`, and feed updates-per-month × computeCost
- * to {@link roi}'s monthlyCost.
+ * to {@link roi}'s monthlyCost
+ * (or pass the run to roi as `update`).
  *
  * @example
  * updateCost({ trainingSeconds: 7200, cores: 8 });
@@ -280,6 +207,102 @@ export function updateCost(input: UpdateCostInput): UpdateCost {
     computeCost: coreHours * u.pricePerCoreHour,
     energyKWh,
     kgCO2: energyKWh * u.gridKgCO2PerKWh,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ROI and payback
+// ---------------------------------------------------------------------------------------------
+
+/** What {@link roi} weighs: costs and benefit of putting a model update in production. */
+export const RoiInput = z.strictObject({
+  oneTime: moneyItems.describe('one-time costs (an amount or a list of amounts, summed)'),
+  monthlyCost: moneyItems
+    .default(0)
+    .describe('running costs per month (an amount or a list, summed)'),
+  monthlyBenefit: money.describe('value the update brings per month'),
+  months: z
+    .number()
+    .int('must be a whole number')
+    .positive('must be > 0')
+    .default(12)
+    .describe('horizon in months (12: first year)'),
+  update: UpdateCostInput.extend({
+    updatesPerMonth: z
+      .number()
+      .nonnegative('must be >= 0')
+      .finite('must be finite')
+      .default(1)
+      .describe('updates run a month'),
+  })
+    .optional()
+    .describe('one model update, priced by updateCost; × updatesPerMonth joins monthlyCost'),
+});
+export type RoiInput = z.input<typeof RoiInput>;
+
+export interface RoiResult {
+  months: number;
+  oneTime: number;
+  /** Running costs a month, the updates' compute included. */
+  monthlyCost: number;
+  monthlyBenefit: number;
+  /** oneTime + months × monthlyCost: the first-year cost when months = 12. */
+  totalCost: number;
+  /** months × monthlyBenefit. */
+  totalBenefit: number;
+  /** (totalBenefit − totalCost) / totalCost × 100; null when nothing is spent. */
+  roiPercent: number | null;
+  /**
+   * Months until the cumulative net benefit covers the one-time cost:
+   * oneTime / (monthlyBenefit − monthlyCost); null when the update never pays back.
+   */
+  paybackMonths: number | null;
+  /**
+   * totalCost / monthlyBenefit: the horizon's whole cost, running costs included, paid up front
+   * and recovered from gross benefit. Cruder than paybackMonths (and larger); given because
+   * back-of-envelope worked examples use it. null when monthlyBenefit is 0.
+   */
+  simplePaybackMonths: number | null;
+  /** With an `update` input: what one update costs, and how many run a month. */
+  update?: UpdateCost & { updatesPerMonth: number };
+}
+
+const total = (v: number | number[]) => (Array.isArray(v) ? v.reduce((s, x) => s + x, 0) : v);
+
+/**
+ * Return on investment and payback of an update over `months` (default 12). With `update`,
+ * the compute of `updatesPerMonth` model updates (priced by {@link updateCost}) is added to the
+ * monthly cost.
+ *
+ * @example
+ * roi({ oneTime: [15_000, 48_000, 500], monthlyCost: [200, 2_000], monthlyBenefit: 64_000 });
+ * // → { totalCost: 89900, totalBenefit: 768000, roiPercent: 754.3, paybackMonths: 1.03,
+ * //   simplePaybackMonths: 1.40 }
+ */
+export function roi(input: RoiInput): RoiResult {
+  const r = parseOrThrow(RoiInput, input, 'ROI input');
+  const oneTime = total(r.oneTime);
+  let update: (UpdateCost & { updatesPerMonth: number }) | undefined;
+  if (r.update) {
+    const { updatesPerMonth, ...run } = r.update;
+    update = { ...updateCost(run), updatesPerMonth };
+  }
+  const monthlyCost =
+    total(r.monthlyCost) + (update ? update.computeCost * update.updatesPerMonth : 0);
+  const totalCost = oneTime + r.months * monthlyCost;
+  const totalBenefit = r.months * r.monthlyBenefit;
+  const net = r.monthlyBenefit - monthlyCost;
+  return {
+    months: r.months,
+    oneTime,
+    monthlyCost,
+    monthlyBenefit: r.monthlyBenefit,
+    totalCost,
+    totalBenefit,
+    roiPercent: totalCost > 0 ? ((totalBenefit - totalCost) / totalCost) * 100 : null,
+    paybackMonths: net > 0 ? oneTime / net : oneTime === 0 && net === 0 ? 0 : null,
+    simplePaybackMonths: r.monthlyBenefit > 0 ? totalCost / r.monthlyBenefit : null,
+    ...(update ? { update } : {}),
   };
 }
 

@@ -148,6 +148,21 @@ describe('roi', () => {
     });
   });
 
+  it('adds updatesPerMonth updates, priced by updateCost, to the monthly cost', () => {
+    const r = roi({
+      oneTime: 1000,
+      monthlyCost: 100,
+      monthlyBenefit: 500,
+      update: { trainingSeconds: 1800, cores: 4, pricePerCoreHour: 0.5, updatesPerMonth: 10 },
+    });
+    // 0.5 h × 4 cores × $0.5 = $1 an update, 10 a month
+    expect(r.update).toMatchObject({ coreHours: 2, computeCost: 1, updatesPerMonth: 10 });
+    expect(r.monthlyCost).toBe(110);
+    expect(r.totalCost).toBe(1000 + 12 * 110);
+    expect(r.paybackMonths).toBeCloseTo(1000 / 390, 12);
+    expect(roi({ oneTime: 1, monthlyBenefit: 1 }).update).toBeUndefined();
+  });
+
   it('refuses negative money and fractional horizons', () => {
     expect(() => roi({ oneTime: [-1], monthlyBenefit: 1, months: 1.5 })).toThrow(
       /oneTime\.0: must be >= 0[\s\S]*months: must be a whole number/,

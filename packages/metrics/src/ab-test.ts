@@ -144,7 +144,7 @@ function checkArm(where: string, name: string, arm: unknown): AbArm {
  * @example
  * const r = analyzeAbTest({ conversions: 1000, users: 10_000 }, { conversions: 1100, users: 10_000 });
  * r.lift; // → 0.01
- * r.pValue; // → 0.0214
+ * r.pValue; // → 0.0211 — statsmodels proportions_ztest: 0.021075
  * r.verdict; // → 'treatment_better'
  * analyzeAbTest({ conversions: 1000, users: 10_000 }, { conversions: 1100, users: 10_000 },
  *   { plannedPerArm: 15_000 }).verdict; // → 'keep_running'

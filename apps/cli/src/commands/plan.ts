@@ -1,4 +1,4 @@
-import { type AbTestPlan, planAbTest, type RoiResult, roi, updateCost } from '@rvft/decision';
+import { type AbTestPlan, planAbTest, type RoiResult, roi } from '@rvft/decision';
 
 export interface PlanAbOptions {
   baseline: number;
@@ -59,30 +59,27 @@ const usd = (x: number) =>
 
 /** `rvft roi`: first-year (or `--months`) cost, ROI and payback, optionally with update compute. */
 export function roiCommand(opts: RoiOptions): void {
-  const update =
-    opts.trainingSeconds === undefined
-      ? undefined
-      : updateCost({
-          trainingSeconds: opts.trainingSeconds,
-          ...(opts.cores === undefined ? {} : { cores: opts.cores }),
-          ...(opts.pricePerCoreHour === undefined
-            ? {}
-            : { pricePerCoreHour: opts.pricePerCoreHour }),
-        });
-  const monthlyCost = update
-    ? [...opts.monthlyCost, update.computeCost * opts.updatesPerMonth]
-    : opts.monthlyCost;
   const result: RoiResult = roi({
     oneTime: opts.oneTime,
-    monthlyCost,
+    monthlyCost: opts.monthlyCost,
     monthlyBenefit: opts.monthlyBenefit,
     months: opts.months,
+    ...(opts.trainingSeconds === undefined
+      ? {}
+      : {
+          update: {
+            trainingSeconds: opts.trainingSeconds,
+            updatesPerMonth: opts.updatesPerMonth,
+            ...(opts.cores === undefined ? {} : { cores: opts.cores }),
+            ...(opts.pricePerCoreHour === undefined
+              ? {}
+              : { pricePerCoreHour: opts.pricePerCoreHour }),
+          },
+        }),
   });
+  const update = result.update;
   if (opts.json) {
-    const body = update
-      ? { ...result, update: { ...update, updatesPerMonth: opts.updatesPerMonth } }
-      : result;
-    console.log(JSON.stringify(body, null, 2));
+    console.log(JSON.stringify(result, null, 2));
     return;
   }
   const lines = [
@@ -97,7 +94,7 @@ export function roiCommand(opts: RoiOptions): void {
   }
   if (update) {
     lines.push(
-      `  each update: ${update.coreHours.toFixed(2)} core-hours, ${usd(update.computeCost)}, ${update.energyKWh.toFixed(3)} kWh, ${update.kgCO2.toFixed(3)} kg CO2e (× ${opts.updatesPerMonth}/month)`,
+      `  each update: ${update.coreHours.toFixed(2)} core-hours, ${usd(update.computeCost)}, ${update.energyKWh.toFixed(3)} kWh, ${update.kgCO2.toFixed(3)} kg CO2e (× ${update.updatesPerMonth}/month)`,
     );
   }
   console.log(lines.join('\n'));
