@@ -8,6 +8,7 @@ import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
 import { evaluateCommand } from './commands/evaluate';
+import { planAbCommand, roiCommand } from './commands/plan';
 import {
   registryDelete,
   registryGc,
@@ -51,6 +52,20 @@ const unit = (name: string) => (v: string) => {
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be between 0 and 1`);
   return n;
 };
+const finite = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${name} must be a number`);
+  return n;
+};
+const amounts = (name: string) => (v: string) =>
+  v.split(',').map((x) => {
+    const n = Number(x);
+    if (x.trim() === '' || !Number.isFinite(n)) {
+      throw new InvalidArgumentError(`${name} must be amounts separated by commas, like 15000,500`);
+    }
+    return n;
+  });
 const integer = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
@@ -137,6 +152,68 @@ program
   .action(async (file: string | undefined, opts) => {
     await decideCommand(file, opts);
   });
+
+const plan = program.command('plan').description('Plan an experiment before running it');
+plan
+  .command('ab')
+  .description('Users per arm and days for an A/B test of a rate (two-proportion z test)')
+  .requiredOption('--baseline <rate>', 'the control rate, e.g. 0.10', finite('baseline'))
+  .requiredOption(
+    '--mde <effect>',
+    'smallest effect worth detecting: absolute (0.002) or, with --relative, a share (0.01 = 1%)',
+    finite('mde'),
+  )
+  .option('--relative', '--mde is relative to --baseline')
+  .option('--alpha <a>', 'false-positive rate', finite('alpha'), 0.05)
+  .option('--power <p>', 'chance of detecting an effect of --mde', finite('power'), 0.8)
+  .option('--one-sided', 'one-sided test (default: two-sided)')
+  .option('--traffic <users>', 'users a day entering the test, split evenly', finite('traffic'))
+  .option('--json', 'the plan as JSON')
+  .addHelpText(
+    'after',
+    '\nExample: rvft plan ab --baseline 0.10 --mde 0.03 --relative --traffic 20000',
+  )
+  .action((opts) => planAbCommand(opts));
+
+program
+  .command('roi')
+  .description('Cost, ROI and payback of an update over a horizon (default: the first year)')
+  .requiredOption(
+    '--one-time <amounts>',
+    'one-time costs, summed: 15000,48000,500',
+    amounts('one-time'),
+  )
+  .option(
+    '--monthly-cost <amounts>',
+    'running costs a month, summed: 200,2000',
+    amounts('monthly-cost'),
+    [0],
+  )
+  .requiredOption('--monthly-benefit <amount>', 'value brought a month', finite('monthly-benefit'))
+  .option('--months <n>', 'horizon in months', positiveInt('months'), 12)
+  .option(
+    '--training-seconds <s>',
+    'time one update trains: its compute cost × --updates-per-month joins the monthly cost',
+    finite('training-seconds'),
+  )
+  .option('--cores <n>', 'cores the update keeps busy (default 1)', finite('cores'))
+  .option(
+    '--price-per-core-hour <usd>',
+    'price of a core-hour (default 0.05)',
+    finite('price-per-core-hour'),
+  )
+  .option(
+    '--updates-per-month <n>',
+    'updates a month, with --training-seconds',
+    finite('updates-per-month'),
+    1,
+  )
+  .option('--json', 'the result as JSON')
+  .addHelpText(
+    'after',
+    '\nExample: rvft roi --one-time 15000,48000,500 --monthly-cost 200,2000 --monthly-benefit 64000',
+  )
+  .action((opts) => roiCommand(opts));
 
 championOptions(
   program

@@ -3,6 +3,9 @@ import {
   DecisionEngine,
   decisionInputJsonSchema,
   type FieldIssue,
+  planAbTest,
+  planningJsonSchemas,
+  roi,
   SignalValidationError,
   type ThresholdsInput,
 } from '@rvft/decision';
@@ -128,14 +131,19 @@ function unknownKeys(
   return { issues, total };
 }
 
-function invalidSignalsBody(issues: readonly FieldIssue[], total: number, max: number): ErrorBody {
+function invalidSignalsBody(
+  issues: readonly FieldIssue[],
+  total: number,
+  max: number,
+  what = 'signals',
+): ErrorBody {
   const shown = issues.slice(0, max);
   const more = total - shown.length;
   const lines = shown.map((i) => `  - ${i.path}: ${i.message}`);
   if (more > 0) lines.push(`  … and ${more} more`);
   return {
     code: 'RVFT_ERR_INVALID_SIGNALS',
-    message: `invalid signals (${total} ${total === 1 ? 'problem' : 'problems'}):\n${lines.join('\n')}`,
+    message: `invalid ${what} (${total} ${total === 1 ? 'problem' : 'problems'}):\n${lines.join('\n')}`,
     issues: shown,
     ...(more > 0 ? { moreIssues: more } : {}),
   };
@@ -158,7 +166,9 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 /**
  * The decision service: `POST /v1/decide` (200 with the decision, 400 with the invalid fields,
  * 413 when too large, 415 when not JSON, 422 when the constraints leave no strategy, 500 with
- * a generic body for anything else), `GET /v1/schema`, `GET /healthz`.
+ * a generic body for anything else), `POST /v1/plan/ab` (A/B test size, `planAbTest`) and
+ * `POST /v1/roi` (ROI and payback, `roi`) with the same errors, `GET /v1/schema` (the body of
+ * /v1/decide), `GET /v1/schemas` (the body of every POST route, by path), `GET /healthz`.
  */
 export function buildService(opts: ServiceOptions = {}): FastifyInstance {
   const d = SERVICE_DEFAULTS;
@@ -184,7 +194,19 @@ export function buildService(opts: ServiceOptions = {}): FastifyInstance {
 
   const engine = opts.engine ?? new DecisionEngine(opts.thresholds);
   const schema = decisionInputJsonSchema();
-  const maxKeys = schemaKeyCount(schema as JsonSchemaNode);
+  const planning = planningJsonSchemas();
+  // Every POST route: its body's JSON Schema, what its body is called in a 400, and its handler.
+  const routes = [
+    {
+      path: '/v1/decide',
+      what: 'signals',
+      schema,
+      handle: (b: unknown) => engine.decide(b as never),
+    },
+    { path: '/v1/plan/ab', what: 'A/B test plan', schema: planning.abTestPlan, handle: planAbTest },
+    { path: '/v1/roi', what: 'ROI input', schema: planning.roi, handle: roi },
+  ] as const;
+  const schemas = Object.fromEntries(routes.map((r) => [r.path, r.schema]));
   const app = Fastify({
     bodyLimit,
     logger: opts.logger ?? false,
@@ -210,21 +232,31 @@ export function buildService(opts: ServiceOptions = {}): FastifyInstance {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/v1/schema', async () => schema);
 
-  app.post('/v1/decide', async (request, reply) => {
-    // More keys than the schema has means at least one unknown key: list them without zod.
-    if (countKeys(request.body, maxKeys) > maxKeys) {
-      const { issues, total } = unknownKeys(request.body, schema as JsonSchemaNode, maxIssues);
-      if (total > 0) return reply.code(400).send(invalidSignalsBody(issues, total, maxIssues));
-    }
-    try {
-      return engine.decide(request.body as never);
-    } catch (e) {
-      if (e instanceof SignalValidationError) {
-        return reply.code(400).send(invalidSignalsBody(e.issues, e.issues.length, maxIssues));
+  app.get('/v1/schemas', async () => schemas);
+
+  for (const route of routes) {
+    const node = route.schema as JsonSchemaNode;
+    const maxKeys = schemaKeyCount(node);
+    app.post(route.path, async (request, reply) => {
+      // More keys than the schema has means at least one unknown key: list them without zod.
+      if (countKeys(request.body, maxKeys) > maxKeys) {
+        const { issues, total } = unknownKeys(request.body, node, maxIssues);
+        if (total > 0) {
+          return reply.code(400).send(invalidSignalsBody(issues, total, maxIssues, route.what));
+        }
       }
-      throw e;
-    }
-  });
+      try {
+        return route.handle(request.body as never);
+      } catch (e) {
+        if (e instanceof SignalValidationError) {
+          return reply
+            .code(400)
+            .send(invalidSignalsBody(e.issues, e.issues.length, maxIssues, route.what));
+        }
+        throw e;
+      }
+    });
+  }
 
   app.setNotFoundHandler((request, reply) => {
     reply

@@ -16,6 +16,19 @@ export {
 } from './engine';
 export { type FieldIssue, parseOrThrow, SignalValidationError } from './errors';
 export {
+  type AbTestPlan,
+  AbTestPlanInput,
+  planAbTest,
+  planningJsonSchemas,
+  RoiInput,
+  type RoiResult,
+  roi,
+  UPDATE_COST_DEFAULTS,
+  type UpdateCost,
+  UpdateCostInput,
+  updateCost,
+} from './planning';
+export {
   type Confidence,
   type Recommendation,
   RULES,
@@ -35,6 +48,7 @@ export {
   type SignalCountKey,
   type Signals,
 } from './signals';
+export { normalQuantile } from './stats';
 export {
   ARTICLE_STRATEGY_IDS,
   COMBINED_STRATEGIES,

@@ -1,3 +1,10 @@
+export {
+  type AbArm,
+  type AbTestAnalysis,
+  type AbVerdict,
+  analyzeAbTest,
+  normalUpperTail,
+} from './ab-test';
 export { CalibrationError } from './calibration';
 export { type CheapestTie, cheapestNotWorse, type TieCandidate } from './cheapest-tie';
 export {
