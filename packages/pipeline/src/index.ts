@@ -9,7 +9,7 @@ export {
   type HeldOutCalibration,
   MIN_CALIBRATION_ROWS,
 } from './calibrate';
-export { calibrationLines, updateCard } from './card';
+export { calibrationLines, sliceLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
 export {
   type RaceCandidate,
