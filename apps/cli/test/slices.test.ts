@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keptColumns, loadTable, newClassScenario } from '@rvft/data';
-import { rowPredictions, trainChampion } from '@rvft/pipeline';
 import { useBestBackend } from '@rvft/model';
+import { rowPredictions, trainChampion } from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 

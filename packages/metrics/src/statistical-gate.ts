@@ -500,7 +500,7 @@ function sliceCheck(
     regressed.length > 0
       ? `significantly worse on ${regressed.map(describeSlice).join('; ')} (challenger − champion, ${conf}: the whole interval below ${bound})${untestedText}`
       : `no slice with at least ${minSliceRows} rows is significantly worse (${tested.length} tested${untestedText.replace(/^; /, ', ')}); ` +
-        `largest loss: ${describeSlice(worst)} (challenger − champion, ${conf})`;
+        `worst slice: ${describeSlice(worst)} (challenger − champion, ${conf})`;
   return {
     name: 'slices',
     status: regressed.length > 0 ? 'failed' : 'passed',

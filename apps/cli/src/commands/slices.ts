@@ -151,7 +151,11 @@ function formatSlices(r: {
     'champion acc [95 % Wilson]'.padEnd(28),
     'ECE'.padStart(6),
     ...(r.challenger
-      ? ['challenger acc [95 % Wilson]'.padEnd(28), 'ECE'.padStart(6), 'diff [95 % paired]']
+      ? [
+          'challenger acc [95 % Wilson]'.padEnd(28),
+          'ECE'.padStart(6),
+          'challenger − champion, points [95 % paired]',
+        ]
       : []),
   ].join('  ');
   const lines = [`${who} on ${r.data} (${r.rows} rows)`, '', head];
