@@ -19,6 +19,7 @@ import {
   registryRollback,
   registryShow,
 } from './commands/registry';
+import { slicesCommand } from './commands/slices';
 import { trainCommand } from './commands/train';
 import { updateCommand } from './commands/update';
 import { ExitCode, exitCodeFor, isUserFacing } from './errors';
@@ -110,6 +111,11 @@ const withBackend =
     const code = await fn(...args);
     exitCode = typeof code === 'number' ? code : ExitCode.Ok;
   };
+
+// repeatable flags gather their values in order
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+const SLICE_HELP =
+  'a column (one slice per value) or a numeric predicate such as "age<30" (<, <=, >, >=, ==, !=); repeatable; the column may be one the model does not read';
 
 const program = new Command()
   .name('rvft')
@@ -249,6 +255,16 @@ championOptions(
     'gate: non-inferiority on the old rows — the upper end of the 95 % interval of the accuracy lost must stay below x (default 0.05; not checked with --replaces-old)',
     unit('max-forgetting'),
   )
+  .option(
+    '--slice <spec>',
+    `gate: the challenger may not be significantly worse on any slice of the held-out new rows with at least --min-slice-rows rows; ${SLICE_HELP}`,
+    collect,
+  )
+  .option(
+    '--min-slice-rows <n>',
+    'gate: slices with fewer held-out rows are reported, not tested (default 30)',
+    positiveInt('min-slice-rows'),
+  )
   .addOption(classWeightsOption())
   .addOption(objectiveOption())
   .addOption(
@@ -350,6 +366,25 @@ program
   .option('--label <column>', 'the label column (default: the one the version was trained with)')
   .option('--json', 'machine-readable output')
   .action(withBackend(evaluateCommand));
+
+program
+  .command('slices')
+  .description(
+    'Accuracy (Wilson 95 %), recall per class and ECE on each slice of a labelled file, champion and challenger side by side with their paired difference; registers nothing',
+  )
+  .requiredOption(
+    '--champion <ref>',
+    '<registry dir>:<name>[@alias|@version] (default alias: champion)',
+  )
+  .option(
+    '--challenger <ref>',
+    'a second version to compare, same form (e.g. models:churn@candidate)',
+  )
+  .requiredOption('--data <file>', 'labelled rows (CSV, or JSON Lines by .jsonl)')
+  .requiredOption('--slice <spec>', SLICE_HELP, collect)
+  .option('--label <column>', 'the label column (default: the one the version was trained with)')
+  .option('--json', 'machine-readable output')
+  .action(withBackend(slicesCommand));
 
 const registry = program.command('registry').description('Inspect and move a model registry');
 registry

@@ -26,6 +26,7 @@ export function loadForModel(
   labelColumn: string | undefined,
   inputDim: number,
   outputDim: number,
+  keepColumns?: readonly string[],
 ): Promise<Dataset> {
   // the library names its option; a user of the command knows the flag
   if (!schema && !labelColumn) {
@@ -33,5 +34,9 @@ export function loadForModel(
       '--label: required (the model was registered without a data schema to take it from)',
     );
   }
-  return loadDataForModel(path, { schema, inputDim, outputDim }, { labelColumn, onNotice: notice });
+  return loadDataForModel(
+    path,
+    { schema, inputDim, outputDim },
+    { labelColumn, onNotice: notice, ...(keepColumns?.length ? { keepColumns } : {}) },
+  );
 }

@@ -185,6 +185,20 @@ export class Dataset {
     seed: Seed,
     opts: { stratify?: boolean } = {},
   ): { first: Dataset; second: Dataset } {
+    const { first, second } = this.splitIndices(fraction, seed, opts);
+    return { first: this.subset(first), second: this.subset(second) };
+  }
+
+  /**
+   * The row indices `split` puts on each side, in their order there, for data that travels
+   * beside the dataset (a column kept for slicing): `split(...).second` row k is row
+   * `splitIndices(...).second[k]` of this dataset.
+   */
+  splitIndices(
+    fraction: number,
+    seed: Seed,
+    opts: { stratify?: boolean } = {},
+  ): { first: number[]; second: number[] } {
     if (!(fraction > 0 && fraction < 1)) {
       throw invalidArgument('Dataset.split', 'fraction', 'strictly between 0 and 1', fraction);
     }
@@ -219,7 +233,7 @@ export class Dataset {
     if (first.length === 0 || second.length === 0) {
       throw new DatasetError(`split: fraction ${fraction} leaves one side empty`);
     }
-    return { first: this.subset(first), second: this.subset(second) };
+    return { first, second };
   }
 
   /** Rows in a seeded random order. */

@@ -37,6 +37,7 @@ export {
   tableOptionsForModel,
 } from './schema';
 export {
+  keptColumns,
   MAX_RECORD_BYTES,
   MAX_TABLE_BYTES,
   MAX_TABLE_ROWS,

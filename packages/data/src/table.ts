@@ -40,6 +40,13 @@ export interface TableOptions {
    * keep their meaning when new classes arrive.
    */
   unknownClasses?: 'error' | 'append';
+  /**
+   * Columns whose cells are also kept as raw text, one string per row (a missing cell is
+   * `''`), read back with `keptColumns(dataset)`: a column to slice results by, such as a
+   * region kept out of the features. A kept column may also be a feature, or be ignored;
+   * it must be in the header. Stored row by row as the file streams, like the features.
+   */
+  keepColumns?: readonly string[];
   /** Hears what loading decided on its own, such as dropping a pandas index column. */
   onNotice?: (message: string) => void;
   /** Largest file (or text, in UTF-8 bytes) read; default `MAX_TABLE_BYTES`. Checked before reading. */
@@ -227,6 +234,9 @@ export class TableBuilder {
   private readonly hasValue: boolean[];
   private withoutValue: number;
   private pending: DatasetError | undefined;
+  /** Positions and per-row raw text of `keepColumns`. */
+  private readonly keptAt: number[];
+  private readonly kept: string[][];
   readonly columns: readonly string[];
   rows = 0;
 
@@ -256,6 +266,18 @@ export class TableBuilder {
     this.idRuns = opts.onNotice
       ? this.plan.idLike.map((name) => ({ name, at: position.get(name)!, run: new RowNumberRun() }))
       : [];
+    const keep = opts.keepColumns ?? [];
+    this.keptAt = keep.map((c) => {
+      const at = position.get(c);
+      if (at === undefined) {
+        throw new DatasetError(
+          `${what}: kept column '${c}' not found (columns: ${listNames(columns)})`,
+          'RVFT_ERR_DATA_SCHEMA',
+        );
+      }
+      return at;
+    });
+    this.kept = keep.map(() => []);
     this.hasValue = this.plan.features.map(() => false);
     this.withoutValue = this.plan.features.length;
     if (opts.classNames) {
@@ -297,6 +319,9 @@ export class TableBuilder {
     this.rows++;
     if (this.indexAt >= 0) this.checkIndex(cells[this.indexAt], line);
     for (const w of this.idRuns) w.run.add(cells[w.at], line);
+    for (let k = 0; k < this.keptAt.length; k++) {
+      this.kept[k]!.push(rawText(cells[this.keptAt[k]!]));
+    }
     this.addFeatures(cells, line);
     // once an error waits, rows are read only to see which columns hold values
     if (!this.pending) this.addLabel(cells[this.labelAt], line);
@@ -458,12 +483,48 @@ export class TableBuilder {
     const toClass = Int32Array.from(this.names, (n) => index.get(n)!);
     const labels = this.ids.toArray();
     for (let i = 0; i < labels.length; i++) labels[i] = toClass[labels[i]!]!;
-    return new Dataset({
+    const data = new Dataset({
       features: this.features.toArray(),
       labels,
       nFeatures: this.plan.features.length,
       featureNames: this.plan.features,
       classNames,
     });
+    const keep = this.opts.keepColumns ?? [];
+    if (keep.length > 0) {
+      KEPT.set(data, Object.fromEntries(keep.map((c, k) => [c, this.kept[k]!])));
+    }
+    return data;
   }
+}
+
+/** A kept cell as text: CSV text trimmed, a JSON string as is, other JSON values as JSON. */
+function rawText(raw: unknown): string {
+  if (isMissing(raw)) return '';
+  if (typeof raw === 'string') return trimmed(raw);
+  return typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : JSON.stringify(raw);
+}
+
+/**
+ * Kept columns by dataset. A side table, not a Dataset field: a Dataset is features and
+ * labels that every split, subset and tensor path copies, and raw text belongs to none of them.
+ */
+const KEPT = new WeakMap<Dataset, Readonly<Record<string, readonly string[]>>>();
+
+/**
+ * The raw text of the `keepColumns` a loader was asked for, one string per row of the
+ * dataset it returned (a missing cell is `''`); `undefined` for any other dataset, including
+ * ones derived from it (a split or subset reorders rows, so it keeps no columns).
+ *
+ * @example
+ * const ds = parseCsv('region,x,label\neu,1,a\nus,2,b\n,3,a\n', {
+ *   labelColumn: 'label', ignoreColumns: ['region'], keepColumns: ['region'],
+ * });
+ * ds.featureNames; // → ['x']
+ * keptColumns(ds); // → { region: ['eu', 'us', ''] }
+ */
+export function keptColumns(
+  data: Dataset,
+): Readonly<Record<string, readonly string[]>> | undefined {
+  return KEPT.get(data);
 }

@@ -38,11 +38,27 @@ export { newcombePairedDifference, type PairedCounts } from './newcombe-paired';
 export { normalQuantile } from './normal-quantile';
 export { nonInferior, type PairedComparison, pairedComparison } from './paired';
 export {
+  describeSliceSpec,
+  parseSliceSpec,
+  type Slice,
+  type SliceClassRecall,
+  type SliceComparison,
+  type SliceModelMetrics,
+  type SliceOperator,
+  type SliceReport,
+  type SliceSide,
+  type SliceSpec,
+  sliceMetrics,
+  sliceRows,
+} from './slices';
+export {
   type ClassRecallComparison,
   DEFAULT_GATE_POLICY,
+  DEFAULT_MIN_SLICE_ROWS,
   type GatePolicy,
   type ImprovementRule,
   type ModelEvidence,
+  type SliceGateOptions,
   type StatisticalCheck,
   type StatisticalCheckName,
   type StatisticalGateResult,

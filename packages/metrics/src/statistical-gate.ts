@@ -1,6 +1,7 @@
 import { checkNumber, checkOneOf, invalidArgument } from '@rvft/errors';
 import { checkGateNumber, GateInputError, type GateSide } from './gate-input';
 import { type PairedComparison, pairedComparison } from './paired';
+import { compareSlices, type Slice, type SliceComparison } from './slices';
 
 /**
  * What one model brings to {@link statisticalGate}: per-row results on held-out rows, not
@@ -98,7 +99,23 @@ export type StatisticalCheckName =
   | 'new-accuracy'
   | 'forgetting'
   | 'calibration'
-  | 'per-class-recall';
+  | 'per-class-recall'
+  | 'slices';
+
+/**
+ * Smallest slice the slice check tests. Below 30 rows one row moves a slice's accuracy by
+ * over 3 points and its paired interval spans tens of points: a test there could only fail on
+ * a near-total collapse, and many small slices would add comparisons, not evidence.
+ */
+export const DEFAULT_MIN_SLICE_ROWS = 30;
+
+/** Groups of the new rows the challenger must not regress on (see {@link statisticalGate}). */
+export interface SliceGateOptions {
+  /** Named groups of new rows: indices into `newCorrect`. */
+  slices?: readonly Slice[];
+  /** Slices with fewer rows are reported untested; default {@link DEFAULT_MIN_SLICE_ROWS}. */
+  minSliceRows?: number;
+}
 
 /** One class's recall, champion vs challenger, on the new rows of that class. */
 export interface ClassRecallComparison {
@@ -136,6 +153,10 @@ export interface StatisticalCheck {
   message: string;
   /** per-class-recall only: every class that had at least `minClassRows` rows. */
   classes?: ClassRecallComparison[];
+  /** slices only: every slice that had at least `minSliceRows` rows. */
+  slices?: SliceComparison[];
+  /** slices only: the names of the slices the challenger regressed on. */
+  failedSlices?: string[];
 }
 
 export interface StatisticalGateResult {
@@ -168,6 +189,12 @@ const EPS = 1e-12;
  *    rows, so the pairing is used here too). Skipped without predicted labels on both sides
  *    and true labels on one. One interval per class, no multiplicity correction: requiring a
  *    large drop as well keeps false alarms rare.
+ * 5. `slices` — only when `slices.slices` is given: on every slice with at least
+ *    `minSliceRows` new rows, the challenger must not be significantly worse (the paired
+ *    interval of challenger − champion on the slice's rows may not lie wholly below
+ *    −`newMargin`, the rule of `new-accuracy` under `'none'`). An aggregate gain can hide a
+ *    group that lost; the failing slices are named in `failedSlices` and the message. No
+ *    multiplicity correction: a false alarm costs a review, a hidden regression a segment.
  *
  * Note the argument order: champion first (the opposite of {@link evaluationGate}).
  *
@@ -191,6 +218,7 @@ export function statisticalGate(
   champion: ModelEvidence,
   challenger: ModelEvidence,
   policy: Partial<GatePolicy> = {},
+  slices: SliceGateOptions = {},
 ): StatisticalGateResult {
   const p = resolvePolicy(policy);
   const cp = readEvidence('champion', champion);
@@ -217,6 +245,7 @@ export function statisticalGate(
     calibrationCheck(cp, ch, p),
     perClassRecallCheck(cp, ch, p, confidence),
   ];
+  if (slices?.slices !== undefined) checks.push(sliceCheck(cp, ch, p, confidence, slices));
   const failed = checks.filter((c) => c.status === 'failed').map((c) => c.name);
   return { passed: failed.length === 0, failed, checks, policy: p };
 }
@@ -419,6 +448,70 @@ function perClassRecallCheck(
     n: worst.n,
     message,
     classes,
+  };
+}
+
+function sliceCheck(
+  cp: Evidence,
+  ch: Evidence,
+  p: GatePolicy,
+  confidence: number,
+  opts: SliceGateOptions,
+): StatisticalCheck {
+  const minSliceRows = checkNumber(
+    'statisticalGate',
+    'minSliceRows',
+    opts.minSliceRows ?? DEFAULT_MIN_SLICE_ROWS,
+    { integer: true, min: 1 },
+  );
+  if (!Array.isArray(opts.slices)) {
+    throw invalidArgument('statisticalGate', 'slices', 'an array of { name, rows }', opts.slices);
+  }
+  const { tested, untested } = compareSlices(opts.slices, cp.newCorrect, ch.newCorrect, {
+    confidence,
+    minSliceRows,
+    newMargin: p.newMargin,
+  });
+  const untestedText =
+    untested === 0
+      ? ''
+      : `; ${untested} slice${untested === 1 ? '' : 's'} with fewer rows not tested`;
+  if (tested.length === 0) {
+    return {
+      name: 'slices',
+      status: 'skipped',
+      estimate: null,
+      n: 0,
+      message: `no slice has at least ${minSliceRows} new rows: slices not checked${untestedText}`,
+      slices: [],
+      failedSlices: [],
+    };
+  }
+  const describeSlice = (s: SliceComparison) =>
+    `${s.name} (${s.n} rows) ${fix(s.championAccuracy)} → ${fix(s.challengerAccuracy)}, ${interval(s)}`;
+  // in the order given, so the names read like the slice table
+  const regressed = tested.filter((s) => s.regressed);
+  const worst = (regressed.length > 0 ? regressed : tested).reduce((a, b) =>
+    b.difference < a.difference ? b : a,
+  );
+  const conf = `${pct(confidence)} paired intervals`;
+  const bound = p.newMargin === 0 ? '0' : signed(-p.newMargin);
+  const message =
+    regressed.length > 0
+      ? `significantly worse on ${regressed.map(describeSlice).join('; ')} (challenger − champion, ${conf}: the whole interval below ${bound})${untestedText}`
+      : `no slice with at least ${minSliceRows} rows is significantly worse (${tested.length} tested${untestedText.replace(/^; /, ', ')}); ` +
+        `worst slice: ${describeSlice(worst)} (challenger − champion, ${conf})`;
+  return {
+    name: 'slices',
+    status: regressed.length > 0 ? 'failed' : 'passed',
+    estimate: worst.difference,
+    lower: worst.lower,
+    upper: worst.upper,
+    n: worst.n,
+    pValue: worst.pValue,
+    message,
+    slices: tested,
+    failedSlices: regressed.map((s) => s.name),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { StatisticalGateResult } from '@rvft/metrics';
 import type { ModelCard } from '@rvft/registry';
 import { type CalibrationReport, describeCalibration } from './calibrate';
 import type { UpdateReport } from './update';
@@ -128,6 +129,7 @@ export function updateCard(
         `| ${c.name} | ${c.status} | ${signed(c.estimate)} | ${c.lower !== undefined && c.upper !== undefined ? `${signed(c.lower)} … ${signed(c.upper)}` : '–'} | ${c.n} |`,
     ),
     '',
+    ...sliceLines(report.gate),
     ...calibrationLines(report.calibration),
     '## Training',
     '',
@@ -136,6 +138,28 @@ export function updateCard(
     '',
   ];
   return { json, markdown: lines.join('\n') };
+}
+
+/**
+ * The card's slice table, when the gate checked slices: every tested slice, champion and
+ * challenger side by side, so a segment the aggregate hides is on the card whatever the verdict.
+ */
+export function sliceLines(gate: StatisticalGateResult): string[] {
+  const check = gate.checks.find((c) => c.name === 'slices');
+  if (!check) return [];
+  const lines = ['## Slices', '', check.message, ''];
+  if (!check.slices || check.slices.length === 0) return lines;
+  const confidence = Number(((1 - gate.policy.alpha) * 100).toPrecision(10));
+  lines.push(
+    `| slice | rows | champion | challenger | challenger − champion | ${confidence} % paired interval | verdict |`,
+    '|---|---|---|---|---|---|---|',
+    ...check.slices.map(
+      (s) =>
+        `| ${s.name} | ${s.n} | ${pct(s.championAccuracy)} | ${pct(s.challengerAccuracy)} | ${signed(s.difference)} | ${signed(s.lower)} … ${signed(s.upper)} | ${s.regressed ? 'regressed' : 'ok'} |`,
+    ),
+    '',
+  );
+  return lines;
 }
 
 /** The card's calibration section: T, ECE and NLL before → after, the reliability table. */

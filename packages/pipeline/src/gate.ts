@@ -3,6 +3,7 @@ import {
   expectedCalibrationError,
   type GatePolicy,
   type ModelEvidence,
+  type Slice,
   type StatisticalGateResult,
   statisticalGate,
 } from '@rvft/metrics';
@@ -13,6 +14,12 @@ import { rowPredictions } from '@rvft/strategies';
 export interface GateRows {
   newTest: Dataset;
   oldTest?: Dataset;
+  /**
+   * Named groups of the new rows (indices into `newTest`): when given, the gate also checks
+   * that the challenger is not significantly worse on any of them (`statisticalGate`'s
+   * `slices` check).
+   */
+  slices?: readonly Slice[];
 }
 
 /**
@@ -22,6 +29,8 @@ export interface GateRows {
  */
 export interface PromotionPolicy extends Partial<GatePolicy> {
   replacesOld?: boolean;
+  /** Slices with fewer new rows are not tested (default `DEFAULT_MIN_SLICE_ROWS`, 30). */
+  minSliceRows?: number;
 }
 
 /**
@@ -77,9 +86,16 @@ export function gateOnRows(
   rows: GateRows,
   policy: PromotionPolicy = {},
 ): StatisticalGateResult {
-  const { replacesOld, ...gate } = policy;
-  return statisticalGate(modelEvidence(champion, rows), modelEvidence(challenger, rows), {
-    ...(replacesOld ? { maxForgetting: 1, requireOld: false } : { requireOld: true }),
-    ...gate,
-  });
+  const { replacesOld, minSliceRows, ...gate } = policy;
+  return statisticalGate(
+    modelEvidence(champion, rows),
+    modelEvidence(challenger, rows),
+    {
+      ...(replacesOld ? { maxForgetting: 1, requireOld: false } : { requireOld: true }),
+      ...gate,
+    },
+    rows.slices
+      ? { slices: rows.slices, ...(minSliceRows !== undefined ? { minSliceRows } : {}) }
+      : {},
+  );
 }

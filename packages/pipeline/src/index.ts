@@ -10,7 +10,7 @@ export {
   MIN_CALIBRATION_ROWS,
   productionValidation,
 } from './calibrate';
-export { calibrationLines, updateCard } from './card';
+export { calibrationLines, sliceLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
 export {
   type RaceCandidate,

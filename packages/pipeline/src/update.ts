@@ -1,7 +1,7 @@
 import { type Dataset, DEFAULT_SEED } from '@rvft/data';
 import type { DecisionInput, DecisionResult, StrategyId } from '@rvft/decision';
-import { isRvftError } from '@rvft/errors';
-import { type StatisticalGateResult, wilsonInterval } from '@rvft/metrics';
+import { invalidArgument, isRvftError } from '@rvft/errors';
+import { type Slice, type StatisticalGateResult, wilsonInterval } from '@rvft/metrics';
 import type { TrunkHeadModel } from '@rvft/model';
 import {
   type DataSchema,
@@ -35,6 +35,8 @@ import { type RaceMode, type RaceResult, raceCandidates, raceStrategies } from '
 export interface HeldOut {
   newTrain: Dataset;
   newTest: Dataset;
+  /** Row k of `newTest` is row `newTestRows[k]` of the new data (to carry slices across). */
+  newTestRows?: number[];
   oldTrain?: Dataset;
   oldTest?: Dataset;
 }
@@ -60,12 +62,41 @@ export function holdOut(
   const seed = opts.seed ?? DEFAULT_SEED;
   const split = (d: Dataset, what: string) => {
     if (d.nRows < 4) throw new RangeError(`${what}: needs at least 4 rows, has ${d.nRows}`);
-    return d.split(1 - holdout, seed, { stratify: true });
+    const at = d.splitIndices(1 - holdout, seed, { stratify: true });
+    return { first: d.subset(at.first), second: d.subset(at.second), secondRows: at.second };
   };
   const n = split(newData, 'newData');
-  if (!oldData) return { newTrain: n.first, newTest: n.second };
+  const held = { newTrain: n.first, newTest: n.second, newTestRows: n.secondRows };
+  if (!oldData) return held;
   const o = split(oldData, 'oldData');
-  return { newTrain: n.first, newTest: n.second, oldTrain: o.first, oldTest: o.second };
+  return { ...held, oldTrain: o.first, oldTest: o.second };
+}
+
+/**
+ * Slices of the new data carried onto its held-out rows: row r of the new data is row k of
+ * `newTest` when `newTestRows[k] === r`; rows that went to training leave every slice.
+ */
+function heldOutSlices(slices: readonly Slice[], rows: HeldOut, nRows: number): Slice[] {
+  const at = new Int32Array(nRows).fill(-1);
+  (rows.newTestRows ?? []).forEach((r, k) => {
+    at[r] = k;
+  });
+  return slices.map((s) => {
+    const held: number[] = [];
+    for (const r of s.rows) {
+      if (!Number.isInteger(r) || r < 0 || r >= nRows) {
+        throw invalidArgument(
+          'updateChampion',
+          `slice '${s.name}' row`,
+          `an index below ${nRows}`,
+          r,
+        );
+      }
+      const k = at[r]!;
+      if (k >= 0) held.push(k);
+    }
+    return { name: s.name, rows: held.sort((a, b) => a - b) };
+  });
 }
 
 /** Every knob of `updateChampion`; only `registry`, `name` and `newData` are required. */
@@ -85,6 +116,12 @@ export interface UpdateChampionOptions {
   oldData?: Dataset;
   /** Share of each dataset held out for the gate (default 0.2). */
   holdout?: number;
+  /**
+   * Named groups of the new data's rows (indices into `newData`, e.g. from `sliceRows` on a
+   * kept column): the gate checks that the challenger is not significantly worse on the
+   * held-out rows of each (`policy.minSliceRows` of them at least), and the card shows them.
+   */
+  slices?: readonly Slice[];
   seed?: number;
   /** Default `shortlist`; `off` runs the recommendation alone. */
   race?: RaceMode;
@@ -355,7 +392,11 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
               ? `fewer than ${MIN_CALIBRATION_ROWS} calibration rows in ${rows.newTrain.nRows} new training rows`
               : 'calibrate: false',
           };
-    const gateRows = { newTest: rows.newTest, ...(rows.oldTest ? { oldTest: rows.oldTest } : {}) };
+    const gateRows = {
+      newTest: rows.newTest,
+      ...(rows.oldTest ? { oldTest: rows.oldTest } : {}),
+      ...(opts.slices ? { slices: heldOutSlices(opts.slices, rows, opts.newData.nRows) } : {}),
+    };
     const { promote = true, review = 'auto', calibrate: _calibrate, ...policy } = opts.policy ?? {};
     const gate = gateOnRows(champion, challenger, gateRows, policy);
     const metrics = {

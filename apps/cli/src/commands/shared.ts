@@ -21,6 +21,8 @@ export async function openChampionData(opts: {
   new: string;
   old?: string;
   label?: string;
+  /** Columns kept as raw text beside the new data (`--slice` columns). */
+  keepColumns?: readonly string[];
 }): Promise<ChampionData> {
   const ref = parseModelRef(opts.champion);
   const registry = await openRegistry(ref.registryDir);
@@ -32,6 +34,7 @@ export async function openChampionData(opts: {
     opts.label,
     meta.inputDim,
     meta.outputDim,
+    opts.keepColumns,
   );
   const out: ChampionData = { ref, registry, version, meta, schema: meta.dataSchema, newData };
   if (opts.old) {

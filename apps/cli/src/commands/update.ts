@@ -15,6 +15,7 @@ import { trainingProgress } from '../progress';
 import { describeRun } from '../runs';
 import { checkRows, type SplitOptions } from './prepare';
 import { openChampionData, pct } from './shared';
+import { parseSlices, slicesOf } from './slices';
 
 export interface UpdateCliOptions extends SplitOptions {
   champion: string;
@@ -39,6 +40,9 @@ export interface UpdateCliOptions extends SplitOptions {
   calibrate?: boolean;
   maxNewTaskDrop?: number;
   maxForgetting?: number;
+  /** `--slice` specs: the gate's slice check on the held-out new rows. */
+  slice?: string[];
+  minSliceRows?: number;
   progress: boolean;
   json?: boolean;
 }
@@ -61,8 +65,10 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
   ) {
     throw new InputError(`--strategy: ${opts.strategy} trains on old + new data; pass --old`);
   }
-  const cd = await openChampionData(opts);
+  const { specs, columns } = parseSlices(opts.slice);
+  const cd = await openChampionData({ ...opts, keepColumns: columns });
   checkRows(cd);
+  const slices = specs.length > 0 ? slicesOf(cd.newData, specs) : undefined;
   const name = cd.ref.name;
   const log = (line: string) => (opts.json ? console.error(line) : console.log(line));
   // the imbalance signal is the new data's: weigh the loss when it fires
@@ -83,6 +89,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
       ...(cd.oldData ? { oldData: cd.oldData } : {}),
       holdout: opts.holdout,
       seed: opts.seed,
+      ...(slices ? { slices } : {}),
       race: opts.race,
       ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
       ...(opts.halving !== undefined && opts.halving !== false
@@ -96,6 +103,7 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
         calibrate: opts.calibrate ?? true,
         ...(opts.maxNewTaskDrop !== undefined ? { newMargin: opts.maxNewTaskDrop } : {}),
         ...(opts.maxForgetting !== undefined ? { maxForgetting: opts.maxForgetting } : {}),
+        ...(opts.minSliceRows !== undefined ? { minSliceRows: opts.minSliceRows } : {}),
       },
       train: {
         ...(classWeights ? { classWeights } : {}),
