@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset } from '@rvft/data';
@@ -20,6 +20,7 @@ let registry: Registry;
 let v1 = 0;
 let v2 = 0;
 const procs: ChildProcess[] = [];
+const outputOf = new Map<ChildProcess, () => string>();
 
 /** Rows whose class is whether age + income > 0: easy enough for a tiny MLP in a few epochs. */
 function churnData(seed: number, n = 120): Dataset {
@@ -48,9 +49,19 @@ async function startServer(...args: string[]): Promise<string> {
   const proc = spawn(
     process.execPath,
     [serverJs, '--registry', regDir, '--name', NAME, '--port', '0', '--poll-ms', '100', ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   procs.push(proc);
+  // what the server logs (fastify's logger writes to stdout, errors even without LOG=1)
+  let out = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    process.stderr.write(d);
+  });
+  proc.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  outputOf.set(proc, () => out);
   return new Promise<string>((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(d.toString());
@@ -342,6 +353,39 @@ describe('model service', () => {
     }
     const model = (await (await fetch(`${base}/v1/model`)).json()) as { version: number };
     expect(model.version).toBe(v2);
+  });
+
+  it('a promoted version whose files are damaged is never served: the old champion keeps answering', async () => {
+    const v3 = (
+      await trainChampion({
+        registry,
+        name: NAME,
+        labelColumn: 'churned',
+        hiddenDims: [8],
+        calibrate: false,
+        train: { epochs: 1 },
+        data: churnData(3),
+        seed: 3,
+        promoteFirst: false,
+      })
+    ).version;
+    const vdir = join(regDir, 'models', NAME, 'versions', String(v3));
+    const weights = readdirSync(vdir).find((f) => f.endsWith('.bin'));
+    expect(weights).toBeDefined();
+    const bytes = readFileSync(join(vdir, weights!));
+    bytes[0] = bytes[0]! ^ 0xff; // same size, another sha256
+    writeFileSync(join(vdir, weights!), bytes);
+    await registry.setAlias(NAME, 'champion', v3, 'test: a damaged version');
+    const output = outputOf.get(procs[0]!)!;
+    while (!output().includes(`loading '${NAME}' v${v3} (champion) failed`)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const res = await post(base, '/v1/predict', { features: row });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { version: number }).version).toBe(v2);
+    expect(((await (await fetch(`${base}/v1/model`)).json()) as { version: number }).version).toBe(
+      v2,
+    );
   });
 });
 
