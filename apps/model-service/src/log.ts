@@ -1,4 +1,5 @@
-import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 /** Which model answered: the champion, a candidate scored on the side, or a candidate serving. */
 export type Arm = 'champion' | 'shadow' | 'canary';
@@ -68,9 +69,10 @@ export class PredictionLog {
     }
   }
 
-  /** Opens (creating if needed) the log for appending. */
+  /** Opens (creating it and its directory if needed) the log for appending. */
   static async open(path: string, opts: PredictionLogOptions = {}): Promise<PredictionLog> {
     const log = new PredictionLog(path, opts);
+    await mkdir(dirname(path), { recursive: true });
     await log.reopen();
     return log;
   }

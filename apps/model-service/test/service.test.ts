@@ -391,9 +391,7 @@ describe('model service', () => {
 
 describe('prediction log rotation', () => {
   it('rotates by size: predictions.jsonl → .1 → .2, whole lines only, nothing lost within keep', async () => {
-    const path = join(dir, 'rot', 'predictions.jsonl');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(dir, 'rot'));
+    const path = join(dir, 'rot', 'predictions.jsonl'); // the directory is created
     const log = await PredictionLog.open(path, { maxBytes: 400, keep: 10 });
     const record = (i: number): LogRecord => ({
       type: 'feedback',
