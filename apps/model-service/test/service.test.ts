@@ -7,7 +7,13 @@ import { useBestBackend } from '@rvft/model';
 import { trainChampion } from '@rvft/pipeline';
 import { openRegistry, type Registry } from '@rvft/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryBucket, type ErrorBody, type LogRecord, PredictionLog } from '../src/index';
+import {
+  canaryBucket,
+  type ErrorBody,
+  type LogRecord,
+  ModelHolder,
+  PredictionLog,
+} from '../src/index';
 
 // Real registry on disk, real server processes started the way `rvft-model-service` starts, on
 // free loopback ports.
@@ -419,5 +425,42 @@ describe('prediction log rotation', () => {
         all.push((JSON.parse(line) as { requestId: string }).requestId);
     }
     expect(all).toEqual(Array.from({ length: 30 }, (_, i) => `r${i}`));
+  });
+});
+
+describe('ModelHolder', () => {
+  it('a request holding the old version finishes on it; its weights are freed after, not before', async () => {
+    const name = 'holder';
+    const opts = {
+      registry,
+      name,
+      labelColumn: 'churned',
+      hiddenDims: [4],
+      calibrate: false,
+      train: { epochs: 1 },
+    };
+    const a = (await trainChampion({ ...opts, data: churnData(4), seed: 4 })).version;
+    const b = (await trainChampion({ ...opts, data: churnData(5), seed: 5, promoteFirst: false }))
+      .version;
+    const holder = new ModelHolder({ registry, name, withCandidate: false, pollMs: 60_000 });
+    await holder.start();
+    try {
+      const inFlight = holder.acquire(); // a request that started on version a
+      expect(inFlight.champion.version).toBe(a);
+      await registry.setAlias(name, 'champion', b, 'test');
+      await holder.poll();
+      expect(holder.peek().champion?.version).toBe(b); // new requests get b…
+      expect(inFlight.champion.model.isDisposed).toBe(false); // …the old one still answers
+      const x = new Float32Array([1, 1, 0]);
+      expect(inFlight.champion.predict(x, 1)[0]).toHaveLength(2);
+      inFlight.champion.release();
+      expect(inFlight.champion.model.isDisposed).toBe(true); // freed once the last holder lets go
+      const next = holder.acquire();
+      expect(next.champion.version).toBe(b);
+      next.champion.release();
+      expect(next.champion.model.isDisposed).toBe(false); // the holder keeps the serving one
+    } finally {
+      await holder.stop();
+    }
   });
 });
