@@ -123,9 +123,11 @@ export class PredictionLog {
   }
 
   private async write(data: string): Promise<void> {
-    if (data === '' || this.fh === null) return;
+    if (data === '') return;
+    // a rotation that failed half-way (disk full) left no file open: start one again
+    if (this.fh === null) await this.reopen();
     const buf = Buffer.from(data);
-    await this.fh.write(buf);
+    await (this.fh as FileHandle).write(buf);
     this.size += buf.length;
   }
 
