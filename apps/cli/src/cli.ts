@@ -19,6 +19,7 @@ import {
   registryRollback,
   registryShow,
 } from './commands/registry';
+import { serveCommand } from './commands/serve';
 import { slicesCommand } from './commands/slices';
 import { trainCommand } from './commands/train';
 import { updateCommand } from './commands/update';
@@ -70,6 +71,12 @@ const amounts = (name: string) => (v: string) =>
 const integer = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('seed must be an integer');
+  return n;
+};
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('port must be 0–65535');
   return n;
 };
 const columnList = (name: string) => (v: string) => {
@@ -460,6 +467,40 @@ registry
   .argument('<dir>', 'registry directory')
   .option('--json', 'as JSON')
   .action(registryGc);
+
+program
+  .command('serve')
+  .description(
+    "Serve the registry's champion over HTTP: POST /v1/predict, /v1/feedback; GET /v1/model, /healthz. Follows promotions without a restart",
+  )
+  .requiredOption('--registry <dir>', 'registry directory')
+  .requiredOption('--name <model>', 'model name in the registry')
+  .option('--port <n>', 'port (0: any free one)', port, 8080)
+  .option('--host <address>', 'address to listen on', '127.0.0.1')
+  .option('--log <file>', 'prediction log, JSON Lines (rotated by size: <file>.1, <file>.2 …)')
+  .addOption(
+    new Option(
+      '--shadow',
+      "also score the 'candidate' alias on every request, log it, never return it",
+    ).conflicts('canary'),
+  )
+  .option(
+    '--canary <share>',
+    "send this share of requests (by request-id hash) to the 'candidate' alias",
+    unit('canary'),
+  )
+  .option(
+    '--poll-ms <n>',
+    'how often the aliases are checked for a promotion',
+    positiveInt('poll-ms'),
+    500,
+  )
+  .option('--max-batch <n>', 'rows in one batch request', positiveInt('max-batch'), 1000)
+  .action(
+    withBackend(async (opts) => {
+      return serveCommand(opts);
+    }),
+  );
 
 program
   .command('bench')

@@ -48,7 +48,16 @@ describe('rvft --help', () => {
   it('every command documents itself and exits 0', async () => {
     const top = await rvft(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['decide', 'diagnose', 'update', 'train', 'evaluate', 'registry', 'bench']) {
+    for (const c of [
+      'decide',
+      'diagnose',
+      'update',
+      'train',
+      'evaluate',
+      'registry',
+      'serve',
+      'bench',
+    ]) {
       expect(top.stdout).toContain(c);
     }
     for (const [args, mentions] of [
@@ -628,5 +637,75 @@ describe('rvft bench', () => {
     const bad = await rvft(['bench', '--scenario', 'Q']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown scenario 'Q'/);
+  });
+});
+
+describe('rvft serve', () => {
+  it('serves the champion over HTTP until SIGTERM; --shadow and --canary conflict', async () => {
+    const trained = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'serve-reg',
+      '--name',
+      'zoo',
+      '--hidden',
+      '8',
+      '--epochs',
+      '2',
+      '--json',
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const both = await rvft([
+      'serve',
+      '--registry',
+      'serve-reg',
+      '--name',
+      'zoo',
+      '--shadow',
+      '--canary',
+      '0.1',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/cannot be used with/);
+
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [cli, 'serve', '--registry', 'serve-reg', '--name', 'zoo', '--port', '0', '--log', 'p.jsonl'],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+) \(zoo v1\)/.exec(d.toString());
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`rvft serve exited with ${code}`)));
+    });
+    const features = Object.fromEntries(Array.from({ length: 6 }, (_, j) => [`f${j + 1}`, 0.5]));
+    const res = await fetch(`${base}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'cli-1' },
+      body: JSON.stringify({ features }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { version: number; predicted: string; classNames: string[] };
+    expect(body.version).toBe(1);
+    expect(body.classNames).toEqual(['bird', 'cat', 'dog']);
+    expect(body.classNames).toContain(body.predicted);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const log = readFileSync(join(dir, 'p.jsonl'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0]!)).toMatchObject({
+      type: 'prediction',
+      requestId: 'cli-1',
+      version: 1,
+      arm: 'champion',
+    });
   });
 });
