@@ -56,6 +56,9 @@ describe('rvft --help', () => {
       'evaluate',
       'registry',
       'serve',
+      'slices',
+      'plan',
+      'roi',
       'bench',
     ]) {
       expect(top.stdout).toContain(c);
@@ -66,6 +69,9 @@ describe('rvft --help', () => {
       [['update', '--help'], 'Exit codes'],
       [['train', '--help'], '--label <column>'],
       [['registry', 'promote', '--help'], '--new <file>'],
+      [['slices', '--help'], '--slice'],
+      [['plan', 'ab', '--help'], '--baseline'],
+      [['roi', '--help'], '--monthly-benefit'],
     ] as const) {
       const r = await rvft([...args]);
       expect(r.code, args.join(' ')).toBe(0);
