@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/setup.ts'],
     testTimeout: 30_000,
+    // a beforeAll that trains must not fail on a loaded machine: hooks get the tests' limit
+    hookTimeout: 30_000,
   },
 });
