@@ -11,6 +11,7 @@ export {
 } from './calibrate';
 export { calibrationLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
+export { profileCard, versionProfile, withProfile } from './profile';
 export {
   type RaceCandidate,
   type RaceMode,
