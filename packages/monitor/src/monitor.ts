@@ -87,6 +87,11 @@ export interface MonitorOptions {
   maxPending?: number;
   /** Values kept per feature per window (reservoir; default 5,000). */
   maxWindowSample?: number;
+  /**
+   * Keep the last this many labelled rows (features in profile order + label) for a diagnosis
+   * (`labelledRows()`; default 0: none, and pending predictions hold no features).
+   */
+  keepLabelled?: number;
 }
 
 const DEFAULTS = {
@@ -102,6 +107,7 @@ const DEFAULTS = {
   segmentDrop: 0.2,
   maxPending: 100_000,
   maxWindowSample: 5000,
+  keepLabelled: 0,
 };
 
 /**
@@ -132,7 +138,9 @@ export class Monitor {
   private readonly refSamples: number[][];
   private windowIndex = 0;
   private w!: WindowState;
-  private readonly pending = new Map<string, { predicted: string }>();
+  private readonly pending = new Map<string, { predicted: string; x?: number[] }>();
+  private labelled: { features: number[]; label: string }[] = [];
+  private labelledNext = 0;
   private readonly detectors: [string, DriftDetector][];
   private labelsJoined = 0;
   /** The last 100 errors (0/1), for the evidence of an error-stream event. */
@@ -166,6 +174,7 @@ export class Monitor {
       segmentDrop: num('segmentDrop'),
       maxPending: int('maxPending', 1),
       maxWindowSample: int('maxWindowSample', 2),
+      keepLabelled: int('keepLabelled', 0),
     };
     this.classIndex = new Map(this.profile.classNames.map((c, i) => [c, i]));
     this.refSamples = this.profile.features.map((f) => f.sample);
@@ -199,6 +208,13 @@ export class Monitor {
     this.prediction(rec, t);
     if (this.w.rows >= this.options.windowSize) out.push(this.close());
     return out;
+  }
+
+  /** The last `keepLabelled` labelled rows, oldest first (features in the profile's order). */
+  labelledRows(): { features: number[]; label: string }[] {
+    const k = this.labelled.length;
+    if (k < this.options.keepLabelled) return [...this.labelled];
+    return [...this.labelled.slice(this.labelledNext), ...this.labelled.slice(0, this.labelledNext)];
   }
 
   /** Closes the open window, if it holds anything (end of a finite log). */
@@ -263,7 +279,18 @@ export class Monitor {
       const top = Number(rec.probabilities[argmax(rec.probabilities, 0, k)]);
       if (top >= this.profile.confidence.highThreshold) w.high++;
     }
-    this.pending.set(rec.requestId, { predicted: rec.predicted });
+    this.pending.set(
+      rec.requestId,
+      this.options.keepLabelled > 0
+        ? {
+            predicted: rec.predicted,
+            x: this.profile.features.map((f) => {
+              const v = rec.features[f.name];
+              return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+            }),
+          }
+        : { predicted: rec.predicted },
+    );
     if (this.pending.size > this.options.maxPending) {
       const oldest = this.pending.keys().next().value as string;
       this.pending.delete(oldest);
@@ -279,6 +306,12 @@ export class Monitor {
     }
     this.pending.delete(rec.requestId);
     this.counts.joined++;
+    if (p.x && !p.x.some(Number.isNaN)) {
+      const row = { features: p.x, label: rec.label };
+      if (this.labelled.length < this.options.keepLabelled) this.labelled.push(row);
+      else this.labelled[this.labelledNext] = row;
+      this.labelledNext = (this.labelledNext + 1) % this.options.keepLabelled;
+    }
     const w = this.w;
     const error = p.predicted === rec.label ? 0 : 1;
     w.labelled++;

@@ -14,7 +14,8 @@ export interface WatchOptions extends MonitorOptions, TriageOptions {
   signal?: AbortSignal;
   pollMs?: number;
   onWindow?: (report: WindowReport) => void | Promise<void>;
-  onIncident?: (incident: Incident) => void | Promise<void>;
+  /** Called with the monitor, so a handler can read `labelledRows()` for a diagnosis. */
+  onIncident?: (incident: Incident, monitor: Monitor) => void | Promise<void>;
 }
 
 export interface WatchResult {
@@ -43,7 +44,7 @@ export async function watchLog(opts: WatchOptions): Promise<WatchResult> {
       for (const inc of triage.process(r.events)) {
         incidents.push(inc);
         if (opts.statePath) await saveState(opts.statePath, triage.state);
-        await opts.onIncident?.(inc);
+        await opts.onIncident?.(inc, monitor);
       }
     }
   };
