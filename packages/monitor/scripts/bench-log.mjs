@@ -48,18 +48,22 @@ if (process.argv[2] === '--watch') {
   const [, , , log, d] = process.argv;
   const profile = profileFor(Number(d));
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const res = await watchLog({ log, profile, labelledBatch: 100_000 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   process.stdout.write(
     JSON.stringify({
       seconds: s,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       records: res.stats.records,
       predictions: res.counts.predictions,
       joined: res.counts.joined,
       torn: res.stats.torn,
       windows: res.windows,
       incidents: res.incidents.map(
-        (i) => `${i.action}/${i.urgency}@window${i.events[0].window.index}`,
+        (i) =>
+          `${i.action}/${i.urgency}@window${i.events[0].window.index}:${i.events.map((e) => `${e.kind}[${e.subject}]`).join('+')}`,
       ),
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
     }),
@@ -117,6 +121,7 @@ if (process.argv[2] === '--watch') {
       ...res,
       predictionsPerSecond: Math.round(res.predictions / res.seconds),
       recordsPerSecond: Math.round(res.records / res.seconds),
+      predictionsPerCpuSecond: Math.round(res.predictions / res.cpuSeconds),
     }),
   );
 }

@@ -181,7 +181,11 @@ export class Monitor {
     this.detectors = [
       ['adwin', new Adwin()],
       ['ddm', new Ddm({ minInstances: 500, requireSpread: true })],
-      ['page-hinkley', new PageHinkley({ mode: 'up' })],
+      // α = 1, δ = 0.02: with River's α = 1 − 1e-4 the sum of a 0/1 stream settles where its
+      // spread (σ/√(2(1−α)) ≈ 21 at 10 % errors) reaches the threshold of 50 — false alarms every
+      // ~100k labels; without forgetting, an excursion of 50 against a drift of −δ has
+      // probability e^(−2δλ/σ²) ≈ e^(−22). A jump from 10 % to 40 % still fires within ~200 labels.
+      ['page-hinkley', new PageHinkley({ mode: 'up', delta: 0.02, alpha: 1 })],
     ];
     this.w = this.freshWindow();
   }
@@ -214,7 +218,10 @@ export class Monitor {
   labelledRows(): { features: number[]; label: string }[] {
     const k = this.labelled.length;
     if (k < this.options.keepLabelled) return [...this.labelled];
-    return [...this.labelled.slice(this.labelledNext), ...this.labelled.slice(0, this.labelledNext)];
+    return [
+      ...this.labelled.slice(this.labelledNext),
+      ...this.labelled.slice(0, this.labelledNext),
+    ];
   }
 
   /** Closes the open window, if it holds anything (end of a finite log). */

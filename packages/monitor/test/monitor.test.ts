@@ -203,3 +203,22 @@ describe('readLog', () => {
     expect(stats).toMatchObject({ torn: 0, rotations: 1 });
   });
 });
+
+describe('other events', () => {
+  it('a class the profile does not have → architecture-change; kept labelled rows are bounded', () => {
+    const m = new Monitor(profile, { windowSize: 200, keepLabelled: 50 });
+    const triage = new Triage();
+    const incidents: Incident[] = [];
+    let k = 0;
+    for (const r of stream({ n: 400, errorRate: 0.1 })) {
+      const rec = r.type === 'feedback' && k++ === 300 ? { ...r, label: 'c' } : r; // a label never seen
+      for (const w of m.push(rec)) incidents.push(...triage.process(w.events));
+    }
+    expect(incidents.map((i) => [i.action, i.events[0]?.subject])).toEqual([
+      ['architecture-change', 'c'],
+    ]);
+    const rows = m.labelledRows();
+    expect(rows).toHaveLength(50);
+    expect(rows[0]?.features).toHaveLength(2);
+  });
+});

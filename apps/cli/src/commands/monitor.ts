@@ -105,7 +105,8 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<void> {
     }
     const d = profile.features.length;
     const features = new Float32Array(known.length * d);
-    known.forEach((r, i) => features.set(r.features, i * d));
+    for (let i = 0; i < known.length; i++)
+      features.set((known[i] as (typeof known)[number]).features, i * d);
     const data = new Dataset({
       features,
       labels: Int32Array.from(known, (r) => index.get(r.label) as number),
