@@ -222,3 +222,16 @@ describe('other events', () => {
     expect(rows[0]?.features).toHaveLength(2);
   });
 });
+
+describe('time windows', () => {
+  it('a window also closes when it spans windowMs of log time', () => {
+    const m = new Monitor(profile, { windowSize: 1000, windowMs: 60_000 });
+    const sizes: number[] = [];
+    // one row every 10 s: 6 rows a minute, far below the 1,000-row count
+    for (const r of stream({ n: 30, stepMs: 10_000 })) {
+      for (const w of m.push(r)) sizes.push(w.window.rows);
+    }
+    for (const w of m.flush()) sizes.push(w.window.rows);
+    expect(sizes).toEqual([6, 6, 6, 6, 6]);
+  });
+});
