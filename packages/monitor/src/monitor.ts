@@ -356,10 +356,10 @@ export class Monitor {
       }
     }
     if (++this.labelsJoined % this.options.labelledBatch === 0) {
-      const batch = this.labelsJoined / this.options.labelledBatch;
       w.events.push({
         kind: 'labelled-batch',
-        subject: `batch-${batch}`,
+        // one key: at most one schedule-update per cooldown, however fast labels arrive
+        subject: 'labels',
         time: rec.time,
         window: this.info(rec.time),
         evidence: [

@@ -26,6 +26,12 @@ export interface TriageRule {
   withinHours: number;
   /** Why, in words (shown with the incident). */
   reason: string;
+  /**
+   * The cooldown runs from the last time the key was `'seen'` (default: a lasting condition
+   * stays one incident) or from when it was `'raised'` (a recurring one, such as labelled
+   * batches, is raised again once per cooldown).
+   */
+  cooldownFrom?: 'seen' | 'raised';
 }
 
 /** The seed policy; replace or extend it with your own rows. */
@@ -79,6 +85,7 @@ export const DEFAULT_POLICY: readonly TriageRule[] = Object.freeze([
     urgency: 'normal',
     withinHours: 168,
     reason: 'a new labelled batch',
+    cooldownFrom: 'raised',
   },
   {
     kind: 'new-classes',
@@ -133,8 +140,13 @@ export interface Incident {
 export interface TriageState {
   format: 'rvft-monitor-state/1';
   /** By dedupe key (kind:subject): when it was last raised or seen, at what urgency. */
-  open: Record<string, { incident: string; lastSeen: string; urgency: Urgency }>;
+  open: Record<string, { incident: string; raisedAt?: string; lastSeen: string; urgency: Urgency }>;
   incidents: number;
+  /**
+   * Log time of the latest event handled: a restart that re-reads the log passes over every
+   * event up to it (each was raised or folded into an incident already).
+   */
+  watermark?: string;
 }
 
 export function emptyState(): TriageState {
@@ -152,8 +164,9 @@ export interface TriageOptions {
  * (`kind:subject`) was raised or seen within the cooldown is folded into that incident — unless
  * it is more urgent (an escalation); a still-present shift keeps its key warm, so one shift
  * raises one incident. The events of one window that survive become ONE incident, with the
- * most urgent action among them. Times are log times, so re-reading an old log after a restart
- * (with the saved state) raises nothing new.
+ * most urgent action among them. Times are log times; the state's watermark (the latest event
+ * time handled) makes a restart that re-reads the log pass over what it handled already. Keys
+ * out of their cooldown are dropped, so the state stays small.
  *
  * @example
  * const t = new Triage();
@@ -178,18 +191,35 @@ export class Triage {
   process(events: readonly MonitorEvent[]): Incident[] {
     const raised: Incident['events'] = [];
     const id = `inc-${this.state.incidents + 1}`;
+    const mark = this.state.watermark ? Date.parse(this.state.watermark) : Number.NEGATIVE_INFINITY;
+    let latest = mark;
     for (const e of events) {
       const rule = ruleFor(e, this.policy);
       if (!rule) continue;
       const key = `${e.kind}:${e.subject}`;
       const t = Date.parse(e.time);
+      if (t <= mark) continue; // handled before a restart
+      if (t > latest) latest = t;
       const prev = this.state.open[key];
-      const warm = prev && t - Date.parse(prev.lastSeen) < this.cooldownMs;
+      const from = rule.cooldownFrom === 'raised' ? prev?.raisedAt : prev?.lastSeen;
+      const warm = prev && from !== undefined && t - Date.parse(from) < this.cooldownMs;
       const escalates = prev && URGENCY_RANK[rule.urgency] > URGENCY_RANK[prev.urgency];
       if (prev && Date.parse(prev.lastSeen) < t) prev.lastSeen = e.time;
       if (warm && !escalates) continue;
       raised.push({ ...e, action: rule.action, urgency: rule.urgency });
-      this.state.open[key] = { incident: id, lastSeen: e.time, urgency: rule.urgency };
+      this.state.open[key] = {
+        incident: id,
+        raisedAt: e.time,
+        lastSeen: e.time,
+        urgency: rule.urgency,
+      };
+    }
+    if (latest > mark) {
+      this.state.watermark = new Date(latest).toISOString();
+      // keys out of their cooldown can suppress nothing any more: the state stays small
+      for (const [key, v] of Object.entries(this.state.open)) {
+        if (Date.parse(v.lastSeen) < latest - this.cooldownMs) delete this.state.open[key];
+      }
     }
     if (raised.length === 0) return [];
     this.state.incidents++;

@@ -120,6 +120,10 @@ describe('windows and triage', () => {
     const saved = await loadState(statePath);
     expect(saved.incidents).toBe(1);
     expect(Object.keys(saved.open)).toEqual(['feature-drift:features']);
+    // the latest event handled: a restart passes over everything up to it
+    expect(Date.parse(saved.watermark as string)).toBeGreaterThanOrEqual(
+      Date.parse(first.incidents[0]?.time as string),
+    );
     // the service goes on writing; the monitor restarts and reads the whole log again
     appendFileSync(
       log,
@@ -233,5 +237,21 @@ describe('time windows', () => {
     }
     for (const w of m.flush()) sizes.push(w.window.rows);
     expect(sizes).toEqual([6, 6, 6, 6, 6]);
+  });
+});
+
+describe('labelled batches', () => {
+  it('every labelledBatch joined labels is a schedule-update, at most one per cooldown', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'predictions.jsonl');
+    // 5,000 labelled rows, one every 60 s: 83 h, so batches 1 (16.7 h), 3 (50 h) and 5 (83 h)
+    // are more than 24 h after the last one raised
+    writeLog(log, stream({ n: 5000, errorRate: 0.1, stepMs: 60_000 }));
+    const res = await watchLog({ log, profile });
+    expect(res.incidents.map((i) => [i.action, i.events[0]?.evidence[0]?.value])).toEqual([
+      ['schedule-update', 1000],
+      ['schedule-update', 3000],
+      ['schedule-update', 5000],
+    ]);
   });
 });
