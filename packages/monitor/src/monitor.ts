@@ -139,6 +139,8 @@ export class Monitor {
   private windowIndex = 0;
   private w!: WindowState;
   private readonly pending = new Map<string, { predicted: string; x?: number[] }>();
+  private readonly pendingRing: (string | undefined)[] = [];
+  private pendingHead = 0;
   private labelled: { features: number[]; label: string }[] = [];
   private labelledNext = 0;
   private readonly detectors: [string, DriftDetector][];
@@ -298,10 +300,12 @@ export class Monitor {
           }
         : { predicted: rec.predicted },
     );
-    if (this.pending.size > this.options.maxPending) {
-      const oldest = this.pending.keys().next().value as string;
-      this.pending.delete(oldest);
-    }
+    // Evict by a ring of ids in arrival order, not by iterating the Map: after many deletes
+    // V8's Map iterator walks over every hole, which made eviction O(holes) per prediction.
+    const evicted = this.pendingRing[this.pendingHead];
+    if (evicted !== undefined) this.pending.delete(evicted);
+    this.pendingRing[this.pendingHead] = rec.requestId;
+    this.pendingHead = (this.pendingHead + 1) % this.options.maxPending;
   }
 
   private feedback(rec: FeedbackRecord): void {

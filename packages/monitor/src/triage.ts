@@ -198,7 +198,8 @@ export class Triage {
       if (!rule) continue;
       const key = `${e.kind}:${e.subject}`;
       const t = Date.parse(e.time);
-      if (t <= mark) continue; // handled before a restart
+      // handled before a restart (an event AT the watermark may be new: its key decides)
+      if (t < mark) continue;
       if (t > latest) latest = t;
       const prev = this.state.open[key];
       const from = rule.cooldownFrom === 'raised' ? prev?.raisedAt : prev?.lastSeen;

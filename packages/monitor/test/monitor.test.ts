@@ -255,3 +255,18 @@ describe('labelled batches', () => {
     ]);
   });
 });
+
+describe('bounded join', () => {
+  it('at most maxPending predictions wait for a label; older ones are dropped', () => {
+    const m = new Monitor(profile, { maxPending: 10 });
+    const recs = [...stream({ n: 25 })];
+    for (const r of recs) m.push(r);
+    const label = (id: string) =>
+      m.push({ type: 'feedback', time: '2026-01-02T00:00:00Z', requestId: id, label: 'a' });
+    label('req-0'); // dropped: 15 predictions came after it
+    label('req-14'); // dropped
+    label('req-15'); // still waiting
+    label('req-24');
+    expect(m.counts).toMatchObject({ joined: 2, unmatchedLabels: 2 });
+  });
+});
