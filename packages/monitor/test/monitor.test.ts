@@ -270,3 +270,30 @@ describe('bounded join', () => {
     expect(m.counts).toMatchObject({ joined: 2, unmatchedLabels: 2 });
   });
 });
+
+describe('segment failure', () => {
+  it('one predicted class failing while the whole holds → slice-analysis', () => {
+    const m = new Monitor(profile, { windowSize: 1000 });
+    const triage = new Triage();
+    const incidents: Incident[] = [];
+    let i = 0;
+    for (const r of stream({ n: 1000 })) {
+      if (r.type !== 'prediction') continue;
+      // 900 rows predicted 'a', all right; 100 predicted 'b', half of them wrong
+      const predicted = i < 900 ? 'a' : 'b';
+      const label = i >= 900 && i % 2 === 0 ? 'a' : predicted;
+      const rec = { ...r, predicted };
+      const fb = { type: 'feedback' as const, time: r.time, requestId: r.requestId, label };
+      i++;
+      for (const w of [...m.push(rec), ...m.push(fb)]) incidents.push(...triage.process(w.events));
+    }
+    const events = incidents.flatMap((x) => x.events);
+    const seg = events.find((e) => e.kind === 'segment-failure');
+    expect(seg?.subject).toBe('predicted=b');
+    expect(seg?.action).toBe('slice-analysis');
+    // the window closes on its 1,000th prediction, before that row's label joins: 99 'b' labels
+    expect(seg?.evidence[0]).toMatchObject({ statistic: 'accuracy', rows: 99, threshold: 0.7 });
+    expect(seg?.evidence[0]?.value).toBeCloseTo(49 / 99, 10);
+    expect(events.some((e) => e.kind === 'accuracy-drop')).toBe(false);
+  });
+});
