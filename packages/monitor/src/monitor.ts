@@ -94,6 +94,9 @@ export interface MonitorOptions {
   keepLabelled?: number;
 }
 
+/** Labels ADWIN's window holds at most before it starts over (memory and time stay bounded). */
+const ADWIN_MAX_WINDOW = 10_000;
+
 const DEFAULTS = {
   windowSize: 1000,
   minRows: 100,
@@ -336,6 +339,9 @@ export class Monitor {
     let recentErrors = 0;
     for (let i = 0; i < recentN; i++) recentErrors += this.recent[i] as number;
     for (const [name, d] of this.detectors) {
+      // ADWIN here keeps its whole window (O(|W|) memory, O(|W|) per check): on a steady
+      // stream it never cuts, so it starts over at ADWIN_MAX_WINDOW values to stay bounded.
+      if (d instanceof Adwin && d.n >= ADWIN_MAX_WINDOW) d.reset();
       d.update(error);
       if (d.driftDetected) {
         w.events.push({
