@@ -3,21 +3,25 @@ import type { TrunkHeadModel } from '@rvft/model';
 import { buildProfile, type ReferenceProfile } from '@rvft/monitor';
 import type { ModelCard } from '@rvft/registry';
 
-/** Feature values a stored profile keeps in all (≈ 10 bytes each): the card stays far below 1 MiB. */
-const PROFILE_VALUES = 20_000;
+/**
+ * Feature values a stored profile keeps in all: ≈ 20 bytes each in the indented card.json, so
+ * the profile takes ≈ 200 KB at most and the card stays below its 1 MiB limit.
+ */
+const PROFILE_VALUES = 10_000;
 
 /**
  * The reference profile `rvft monitor` compares a version's traffic with, fit on held-out rows
  * (so its accuracy and confidence are not the training set's): at most 500 values per feature
- * and 20,000 in all, rounded to 7 significant digits (Float32 data has no more). Feature and
- * class names: the version's data schema's (`x0…`, `0…` without one), as the log will name them.
+ * and 10,000 in all (20 per feature with 500 features), rounded to 7 significant digits
+ * (Float32 data has no more). Feature and class names: the version's data schema's (`x0…`,
+ * `0…` without one), as the log will name them.
  */
 export function versionProfile(
   model: TrunkHeadModel,
   rows: Dataset,
   schema: { featureNames?: readonly string[]; classNames?: readonly string[] } = {},
 ): ReferenceProfile {
-  const sampleSize = Math.max(20, Math.min(500, Math.floor(PROFILE_VALUES / rows.nFeatures)));
+  const sampleSize = Math.max(2, Math.min(500, Math.floor(PROFILE_VALUES / rows.nFeatures)));
   const featureNames =
     schema.featureNames ??
     rows.featureNames ??
