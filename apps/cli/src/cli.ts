@@ -8,6 +8,7 @@ import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
 import { evaluateCommand } from './commands/evaluate';
+import { monitorCommand } from './commands/monitor';
 import { planAbCommand, roiCommand } from './commands/plan';
 import {
   registryDelete,
@@ -313,6 +314,40 @@ championOptions(
     `${strategyHelp()}\n\nExit codes: 0 promoted (or registered with --no-promote), 3 refused by the gate, 4 --champion names a version that is not the champion (or the champion moved while training; the challenger stays registered), 2 invalid input, 1 failure.`,
   )
   .action(withBackend(updateCommand));
+
+program
+  .command('monitor')
+  .description(
+    "Watch the prediction log against the champion's reference profile: per window PSI/KS per feature, prediction shift, high-confidence share, error-stream detectors once labels join; incidents by the triage policy, to stdout",
+  )
+  .requiredOption('--log <file>', 'the prediction log (JSON Lines, as the model service writes it)')
+  .requiredOption(
+    '--champion <ref>',
+    'the model whose profile to compare with: <registry dir>:<name>[@alias|@version]',
+  )
+  .option('--follow', 'keep reading as the log grows (and rotates); stop with Ctrl-C')
+  .option('--include-rotated', 'read <log>.N … <log>.1 first')
+  .addOption(
+    new Option(
+      '--on-trigger <action>',
+      "on an incident that calls for it, run the pipeline's diagnosis on the labelled rows joined so far",
+    ).choices(['diagnose']),
+  )
+  .option('--state <file>', 'triage state (JSON): incidents already raised are not raised again')
+  .option('--window-size <n>', 'predictions per window', positiveInt('window-size'))
+  .option(
+    '--window-minutes <m>',
+    'a window also closes after this much log time',
+    positive('window-minutes'),
+  )
+  .option(
+    '--cooldown-hours <h>',
+    'an incident is not raised again within this (default 24)',
+    atLeast('cooldown-hours', 0),
+  )
+  .option('--seed <n>', 'seed for the diagnosis', integer, DEFAULT_SEED)
+  .option('--json', 'incidents as JSON Lines, then a summary line')
+  .action(withBackend(monitorCommand));
 
 program
   .command('train')

@@ -12,6 +12,7 @@ export {
 } from './calibrate';
 export { calibrationLines, sliceLines, updateCard } from './card';
 export { type GateRows, gateOnRows, modelEvidence, type PromotionPolicy } from './gate';
+export { profileCard, versionProfile, withProfile } from './profile';
 export {
   type RaceCandidate,
   type RaceMode,

@@ -15,6 +15,7 @@ import {
   MIN_CALIBRATION_ROWS,
   productionValidation,
 } from './calibrate';
+import { profileCard, versionProfile } from './profile';
 import { trainingRecordOf, versionMetrics } from './update';
 
 /** Every knob of `trainChampion`; `registry`, `name`, `data` and `labelColumn` are required. */
@@ -143,7 +144,10 @@ export async function trainChampion(opts: TrainChampionOptions): Promise<TrainRe
         : Array.from({ length: data.nClasses }, (_, k) => String(k)),
     };
     const metrics = versionMetrics(model, { newTest: test });
+    // the reference profile `rvft monitor` watches traffic against, stored in the card
+    const profile = versionProfile(model, test.nRows > 0 ? test : trainRows, schema);
     const version = await registry.register(name, model, {
+      card: profileCard(profile),
       metrics,
       lineage: {
         strategy: run.strategy,

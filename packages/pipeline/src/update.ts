@@ -29,6 +29,7 @@ import {
 } from './calibrate';
 import { updateCard } from './card';
 import { gateOnRows, type PromotionPolicy } from './gate';
+import { versionProfile, withProfile } from './profile';
 import { type RaceMode, type RaceResult, raceCandidates, raceStrategies } from './race';
 
 /** Rows the update may learn from, and rows only the gate sees. */
@@ -443,7 +444,14 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       calibration,
       rows: rowCounts,
     };
-    const card = updateCard(body, { dataFingerprint });
+    // the reference profile `rvft monitor` watches traffic against, on the held-out new rows
+    const card = withProfile(
+      updateCard(body, { dataFingerprint }),
+      versionProfile(challenger, rows.newTest, {
+        classNames,
+        ...(featureNames ? { featureNames } : {}),
+      }),
+    );
     const challengerVersion = await registry.register(name, challenger, {
       card,
       metrics: metrics.challenger,

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newClassScenario } from '@rvft/data';
+import { parseProfile } from '@rvft/monitor';
 import { openRegistry } from '@rvft/registry';
 import { describe, expect, it } from 'vitest';
 import { trainChampion, updateChampion } from '../src/index';
@@ -69,6 +70,16 @@ describe('updateChampion', () => {
     expect(meta.dataSchema?.classNames).toEqual(['0', '1', '2', '3', '4']);
     const champion = (await registry.aliasState('zoo')).aliases['champion'];
     expect(champion).toBe(report.promoted ? 2 : 1);
+    // every version's card carries the reference profile `rvft monitor` watches traffic
+    // against, fit on its held-out rows
+    const p1 = parseProfile((await registry.card('zoo', 1))?.json['profile']);
+    expect(p1).toMatchObject({ rows: 72, classNames: ['0', '1', '2'] });
+    expect(p1.features.map((f) => f.name)).toEqual(['x0', 'x1', 'x2', 'x3', 'x4', 'x5']);
+    expect(p1.accuracy).toBe(v1.metrics['newTaskAccuracy']);
+    const p2 = parseProfile((await registry.card('zoo', 2))?.json['profile']);
+    expect(p2.rows).toBe(48);
+    expect(p2.classNames).toHaveLength(5);
+    expect(p2.features[0]?.sample).toHaveLength(48);
   });
 });
 

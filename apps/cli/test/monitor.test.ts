@@ -1,0 +1,136 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newClassScenario } from '@rvft/data';
+import { describe, expect, it } from 'vitest';
+
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'rvft-cli-monitor-'));
+
+function rvft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+const SPECIES = ['bird', 'cat', 'dog'];
+const zoo = newClassScenario({ seed: 7, nFeatures: 4, nTrainPerClass: 150, classSeparation: 1.5 });
+const ds = zoo.originalTrain;
+writeFileSync(
+  join(dir, 'old.csv'),
+  `f1,f2,f3,f4,species\n${Array.from({ length: ds.nRows }, (_, i) =>
+    [...[...ds.row(i)].map((x) => x.toFixed(5)), SPECIES[ds.labels[i] as number]].join(','),
+  ).join('\n')}\n`,
+);
+
+/** A log of the service's contract: training rows replayed, f1 shifted by +6 from row `shiftAt`. */
+function writeLog(file: string, n: number, shiftAt: number): void {
+  const lines: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = (k * 7919) % ds.nRows;
+    const x = [...ds.row(i)];
+    const features = Object.fromEntries(
+      x.map((v, j) => [`f${j + 1}`, v + (j === 0 && k >= shiftAt ? 6 : 0)]),
+    );
+    const label = SPECIES[ds.labels[i] as number] as string;
+    const time = new Date(Date.parse('2026-02-01T00:00:00Z') + k * 1000).toISOString();
+    const probabilities = SPECIES.map((s) => (s === label ? 0.9 : 0.05));
+    lines.push(
+      JSON.stringify({
+        type: 'prediction',
+        time,
+        requestId: `q${k}`,
+        version: 1,
+        arm: 'champion',
+        features,
+        probabilities,
+        predicted: label,
+        classNames: SPECIES,
+      }),
+      JSON.stringify({ type: 'feedback', time, requestId: `q${k}`, label }),
+    );
+  }
+  writeFileSync(join(dir, file), `${lines.join('\n')}\n`);
+}
+
+describe('rvft monitor', () => {
+  it('raises one incident for a planted shift (and one for the labelled batch), with the diagnosis attached; a restart with --state raises none', async () => {
+    const train = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'reg',
+      '--name',
+      'zoo',
+      '--hidden',
+      '16',
+      '--epochs',
+      '20',
+    ]);
+    expect(train.code, train.stderr).toBe(0);
+    writeLog('predictions.jsonl', 1200, 600);
+    appendFileSync(join(dir, 'predictions.jsonl'), '{"type":"prediction","ti'); // torn
+    const args = [
+      'monitor',
+      '--log',
+      'predictions.jsonl',
+      '--champion',
+      'reg:zoo',
+      '--window-size',
+      '200',
+      '--state',
+      'state.json',
+      '--json',
+    ];
+    const run = await rvft([...args, '--on-trigger', 'diagnose']);
+    expect(run.code, run.stderr).toBe(0);
+    const out = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const incidents = out.filter((o) => o.type === 'incident');
+    // the shift is one incident; the 1,000th joined label another (a labelled batch)
+    expect(incidents.map((i) => i.action)).toEqual(['retrain', 'schedule-update']);
+    const inc = incidents[0];
+    expect(inc).toMatchObject({ action: 'retrain', urgency: 'immediate' });
+    const ev = inc.events[0];
+    expect(ev).toMatchObject({ kind: 'feature-drift', window: { index: 3, rows: 200 } });
+    expect(ev.evidence.map((e: { feature: string }) => e.feature)).toContain('f1');
+    expect(inc.diagnosis.decision.primary.strategy).toEqual(expect.any(String));
+    expect(inc.diagnosis.rows).toBeGreaterThan(100);
+    expect(out.at(-1)).toMatchObject({
+      type: 'summary',
+      predictions: 1200,
+      labelsJoined: 1200,
+      torn: 1,
+      incidents: 2,
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).incidents).toBe(2);
+
+    const again = await rvft(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(
+      again.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(['summary']);
+  });
+
+  it('a missing log is the caller’s input (exit 2)', async () => {
+    const missing = await rvft(['monitor', '--log', 'nope.jsonl', '--champion', 'reg:zoo']);
+    expect(missing.code).toBe(2);
+  });
+});
