@@ -1,0 +1,175 @@
+import { BatchIterator, type Dataset, DEFAULT_SEED, type Seed } from '@rvft/data';
+import { checkNumber } from '@rvft/errors';
+import type { TrunkHeadModel } from '@rvft/model';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkOptions, DEFAULT_BATCH_SIZE, resolveClassWeights, TrainStep } from './train';
+
+export interface LrFindOptions {
+  /** First rate of the sweep (default 1e-7). */
+  startLr?: number;
+  /** Last rate of the sweep (default 10). */
+  endLr?: number;
+  /** Optimisation steps of the sweep, rates spaced evenly in log scale (default 100). */
+  steps?: number;
+  /** Default 64. */
+  batchSize?: number;
+  /** Seeds the batch order (default 42). */
+  seed?: Seed;
+  /** L2 in the gradient, as in training (default 1e-4). */
+  weightDecay?: number;
+  /** Global gradient-norm clip, as in training; default none. */
+  clipNorm?: number | null;
+  classWeights?: 'balanced' | readonly number[];
+  /** Exponential smoothing of the loss, fastai's β (default 0.98). */
+  smoothing?: number;
+  /** Stop once the smoothed loss passes this multiple of its minimum (default 4). */
+  divergence?: number;
+}
+
+export interface LrFindPoint {
+  lr: number;
+  /** The batch's loss at this step, before its update. */
+  loss: number;
+  /** Bias-corrected exponential moving average of `loss`. */
+  smoothedLoss: number;
+}
+
+export interface LrFindResult {
+  /** One point per step taken, rates increasing. */
+  points: LrFindPoint[];
+  /** The rate to train at: `steepestLr`, or `minOver10Lr` when the curve has no descent. */
+  suggestedLr: number;
+  /** Where the smoothed loss falls fastest per unit of log rate, before its minimum. */
+  steepestLr: number | null;
+  /** The rate of the smallest smoothed loss. */
+  minLossLr: number;
+  /** `minLossLr` / 10 — fastai's other rule of thumb. */
+  minOver10Lr: number;
+  /** `diverged`: the smoothed loss passed `divergence` × its minimum (or was not finite). */
+  stopped: 'diverged' | 'completed';
+}
+
+// the smoothed loss needs a few steps before its slope means anything
+const SKIP_START = 5;
+
+/**
+ * The learning-rate range test (Smith 2017; fastai's `lr_find`): trains the variables that
+ * are trainable now (freeze the trunk first to size head-only fine-tuning) with Adam while
+ * the rate grows exponentially from `startLr` to `endLr`, one batch per step, recording the
+ * loss, and stops early once the smoothed loss passes 4× its minimum. The model is put back
+ * afterwards — every weight, BatchNorm running statistics included, bit for bit; the sweep's
+ * optimizer is its own and is freed, so no other optimizer state is touched.
+ *
+ * Suggestion: the rate of steepest descent of the smoothed loss (in log rate) before its
+ * minimum — Smith's rule; the minimum's rate / 10 is returned beside it.
+ *
+ * @example
+ * import { newDataScenario } from '@rvft/data';
+ * import { createMlp } from '@rvft/model';
+ * const data = newDataScenario({ seed: 3, nFeatures: 6, nInitial: 400 }).initial;
+ * const model = createMlp({ inputDim: 6, hiddenDims: [16], outputDim: 2, seed: 1 });
+ * const r = await lrFind(model, data, { steps: 60 });
+ * r.suggestedLr > 1e-4 && r.suggestedLr < 1; // → true
+ */
+export async function lrFind(
+  model: TrunkHeadModel,
+  data: Dataset,
+  opts: LrFindOptions = {},
+): Promise<LrFindResult> {
+  const where = 'lrFind';
+  const startLr = checkNumber(where, 'startLr', opts.startLr ?? 1e-7, { min: Number.MIN_VALUE });
+  const endLr = checkNumber(where, 'endLr', opts.endLr ?? 10, { min: startLr });
+  const nSteps = checkNumber(where, 'steps', opts.steps ?? 100, { integer: true, min: 2 });
+  const beta = checkNumber(where, 'smoothing', opts.smoothing ?? 0.98, { min: 0, max: 0.999 });
+  const divergence = checkNumber(where, 'divergence', opts.divergence ?? 4, { min: 1 });
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  checkOptions(
+    {
+      epochs: 1,
+      learningRate: startLr,
+      ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
+    },
+    data,
+    model,
+  );
+  if (data.nRows < 2) throw new RangeError('lrFind: data needs at least 2 rows');
+  const classWeights = opts.classWeights
+    ? resolveClassWeights(opts.classWeights, data, model.outputDim)
+    : undefined;
+  const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? DEFAULT_SEED });
+  const snapshot = model.snapshot();
+  const trainStep = new TrainStep(model, {
+    learningRate: startLr,
+    ...(opts.weightDecay !== undefined ? { weightDecay: opts.weightDecay } : {}),
+    ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
+    ...(classWeights ? { classWeights } : {}),
+  });
+  const points: LrFindPoint[] = [];
+  let stopped: LrFindResult['stopped'] = 'completed';
+  let avg = 0;
+  let best = Number.POSITIVE_INFINITY;
+  let lastYield = performance.now();
+  try {
+    sweep: for (let epoch = 0; ; epoch++) {
+      for (const batch of batches.epoch(epoch)) {
+        // BatchNorm cannot normalise a batch of one example
+        if (batch.size < 2) continue;
+        const i = points.length;
+        const lr = startLr * (endLr / startLr) ** (i / (nSteps - 1));
+        const value = tf.tidy(() =>
+          trainStep.run(
+            tf.tensor2d(batch.features, [batch.size, data.nFeatures]),
+            tf.tensor1d(batch.labels, 'int32'),
+            lr,
+          ),
+        );
+        const loss = value.dataSync()[0] as number;
+        value.dispose();
+        avg = beta * avg + (1 - beta) * loss;
+        const smoothedLoss = avg / (1 - beta ** (i + 1));
+        points.push({ lr, loss, smoothedLoss });
+        if (smoothedLoss < best) best = smoothedLoss;
+        if (!Number.isFinite(smoothedLoss) || smoothedLoss > divergence * best) {
+          stopped = 'diverged';
+          break sweep;
+        }
+        if (points.length >= nSteps) break sweep;
+        if (performance.now() - lastYield > 50) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+    }
+  } finally {
+    trainStep.dispose();
+    model.restore(snapshot);
+  }
+  return { points, ...suggest(points), stopped };
+}
+
+function suggest(
+  points: readonly LrFindPoint[],
+): Pick<LrFindResult, 'suggestedLr' | 'steepestLr' | 'minLossLr' | 'minOver10Lr'> {
+  let minIdx = 0;
+  points.forEach((p, i) => {
+    if (p.smoothedLoss < (points[minIdx] as LrFindPoint).smoothedLoss) minIdx = i;
+  });
+  const minLossLr = (points[minIdx] as LrFindPoint).lr;
+  let steepest: number | null = null;
+  let slopeMin = 0;
+  for (let i = Math.max(1, SKIP_START); i < minIdx; i++) {
+    const a = points[i - 1] as LrFindPoint;
+    const b = points[i + 1] as LrFindPoint;
+    const slope = (b.smoothedLoss - a.smoothedLoss) / (Math.log(b.lr) - Math.log(a.lr));
+    if (slope < slopeMin) {
+      slopeMin = slope;
+      steepest = (points[i] as LrFindPoint).lr;
+    }
+  }
+  return {
+    suggestedLr: steepest ?? minLossLr / 10,
+    steepestLr: steepest,
+    minLossLr,
+    minOver10Lr: minLossLr / 10,
+  };
+}
