@@ -41,7 +41,7 @@ export interface LrFindResult {
   suggestedLr: number;
   /** Where the smoothed loss falls fastest per unit of log rate, before its minimum. */
   steepestLr: number | null;
-  /** The rate of the smallest smoothed loss. */
+  /** The rate of the smallest smoothed loss (after the first 5 steps). */
   minLossLr: number;
   /** `minLossLr` / 10 — fastai's other rule of thumb. */
   minOver10Lr: number;
@@ -96,7 +96,13 @@ export async function lrFind(
   const classWeights = opts.classWeights
     ? resolveClassWeights(opts.classWeights, data, model.outputDim)
     : undefined;
-  const batches = new BatchIterator(data, { batchSize, seed: opts.seed ?? DEFAULT_SEED });
+  // a short last batch is dropped: BatchNorm's statistics over a handful of rows give a
+  // loss spike that reads as divergence (a 2-row batch stopped a sweep at 1e-6)
+  const batches = new BatchIterator(data, {
+    batchSize,
+    seed: opts.seed ?? DEFAULT_SEED,
+    dropLast: data.nRows >= batchSize,
+  });
   const snapshot = model.snapshot();
   const trainStep = new TrainStep(model, {
     learningRate: startLr,
@@ -113,7 +119,7 @@ export async function lrFind(
     sweep: for (let epoch = 0; ; epoch++) {
       for (const batch of batches.epoch(epoch)) {
         // BatchNorm cannot normalise a batch of one example
-        if (batch.size < 2) continue;
+        if (batch.size < 2) break sweep;
         const i = points.length;
         const lr = startLr * (endLr / startLr) ** (i / (nSteps - 1));
         const value = tf.tidy(() =>
@@ -150,9 +156,11 @@ export async function lrFind(
 function suggest(
   points: readonly LrFindPoint[],
 ): Pick<LrFindResult, 'suggestedLr' | 'steepestLr' | 'minLossLr' | 'minOver10Lr'> {
-  let minIdx = 0;
+  // the first few smoothed values average a handful of batches: a lucky first batch of a
+  // trained model would otherwise be "the minimum" at the sweep's smallest rate
+  let minIdx = Math.min(SKIP_START, points.length - 1);
   points.forEach((p, i) => {
-    if (p.smoothedLoss < (points[minIdx] as LrFindPoint).smoothedLoss) minIdx = i;
+    if (i > minIdx && p.smoothedLoss < (points[minIdx] as LrFindPoint).smoothedLoss) minIdx = i;
   });
   const minLossLr = (points[minIdx] as LrFindPoint).lr;
   let steepest: number | null = null;
