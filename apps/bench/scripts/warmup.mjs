@@ -10,7 +10,7 @@
 // Usage (after `pnpm build`):  node apps/bench/scripts/warmup.mjs [--seeds 42,1,2,3,7]
 import { newClassScenario } from '@rvft/data';
 import { createMlp, useBestBackend } from '@rvft/model';
-import { evaluate, FineTuneMode, fineTune, trainFromScratch } from '@rvft/strategies';
+import { evaluate, FineTuneMode, fineTune, lrFind, trainFromScratch } from '@rvft/strategies';
 import { defaultConfig } from '../dist/index.js';
 
 const arg = (name, fallback) => {
@@ -33,7 +33,10 @@ const variants = {
   },
 };
 
-const results = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+const results = Object.fromEntries(
+  [...Object.keys(variants), "lr-find's suggestion"].map((v) => [v, []]),
+);
+const suggested = [];
 const c = config.C;
 for (const seed of seeds) {
   const s = newClassScenario({ ...c.data, seed });
@@ -46,7 +49,11 @@ for (const seed of seeds) {
   await trainFromScratch(m, s.originalTrain, opts(c.training.champion, seed, { initSeed: seed }));
   m.expandHead(s.options.nNewClasses, { seed });
   const start = m.snapshot();
-  for (const [name, extra] of Object.entries(variants)) {
+  // the range test on the same weights and rows, clipped like the row (it restores the model)
+  const found = await lrFind(m, s.combinedTrain, { seed, clipNorm: 1 });
+  suggested.push(found.suggestedLr);
+  const runs = { ...variants, "lr-find's suggestion": { learningRate: found.suggestedLr } };
+  for (const [name, extra] of Object.entries(runs)) {
     m.restore(start);
     await fineTune(m, s.combinedTrain, {
       ...opts(c.training['retrain_warm_combined@fine_tune_full_network'], seed),
@@ -64,6 +71,9 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`backend ${backend.name}${backend.simd ? ' (SIMD)' : ''}; seeds ${seeds.join(', ')}`);
 console.log(`| variant | old-class acc per seed (${seeds.join(', ')}) | mean old | mean new | mean ACC |`);
 console.log('|---|---|---|---|---|');
+console.log(
+  `lr-find's suggestion per seed (the row's lr is 0.001): ${suggested.map((x) => x.toExponential(2)).join(', ')}`,
+);
 for (const [name, rs] of Object.entries(results)) {
   console.log(
     `| ${name} | ${rs.map((r) => f3(r.old)).join(' / ')} | ${f3(mean(rs.map((r) => r.old)))} | ${f3(mean(rs.map((r) => r.new)))} | ${f3(mean(rs.map((r) => r.acc)))} |`,

@@ -37,8 +37,14 @@ export interface LrFindPoint {
 export interface LrFindResult {
   /** One point per step taken, rates increasing. */
   points: LrFindPoint[];
-  /** The rate to train at: `steepestLr`, or `minOver10Lr` when the curve has no descent. */
+  /**
+   * The rate to train at: fastai's `valley` rule — in the longest stretch over which the
+   * smoothed loss keeps falling, the point about half-way along (fastai: start + ⌊len/3⌋ +
+   * ⌊len/6⌋); `minOver10Lr` when the loss never falls.
+   */
   suggestedLr: number;
+  /** The `valley` rate, or null when the smoothed loss never falls. */
+  valleyLr: number | null;
   /** Where the smoothed loss falls fastest per unit of log rate, before its minimum. */
   steepestLr: number | null;
   /** The rate of the smallest smoothed loss (after the first 5 steps). */
@@ -60,8 +66,10 @@ const SKIP_START = 5;
  * afterwards — every weight, BatchNorm running statistics included, bit for bit; the sweep's
  * optimizer is its own and is freed, so no other optimizer state is touched.
  *
- * Suggestion: the rate of steepest descent of the smoothed loss (in log rate) before its
- * minimum — Smith's rule; the minimum's rate / 10 is returned beside it.
+ * Suggestion: fastai's `valley` rule (its default since 2.5) on the smoothed loss: well inside
+ * the longest falling stretch. The older rules are returned beside it — the steepest descent
+ * (Smith's; with fastai's β = 0.98 the early, barely-averaged smoothed values are noisy
+ * enough to win it at 1e-7, which happened on scenario C) and the minimum's rate / 10.
  *
  * @example
  * import { newDataScenario } from '@rvft/data';
@@ -155,7 +163,7 @@ export async function lrFind(
 
 function suggest(
   points: readonly LrFindPoint[],
-): Pick<LrFindResult, 'suggestedLr' | 'steepestLr' | 'minLossLr' | 'minOver10Lr'> {
+): Pick<LrFindResult, 'suggestedLr' | 'valleyLr' | 'steepestLr' | 'minLossLr' | 'minOver10Lr'> {
   // the first few smoothed values average a handful of batches: a lucky first batch of a
   // trained model would otherwise be "the minimum" at the sweep's smallest rate
   let minIdx = Math.min(SKIP_START, points.length - 1);
@@ -174,10 +182,42 @@ function suggest(
       steepest = (points[i] as LrFindPoint).lr;
     }
   }
+  const valley = valleyLr(points);
   return {
-    suggestedLr: steepest ?? minLossLr / 10,
+    suggestedLr: valley ?? minLossLr / 10,
+    valleyLr: valley,
     steepestLr: steepest,
     minLossLr,
     minOver10Lr: minLossLr / 10,
   };
+}
+
+/**
+ * fastai's `valley`: the longest decreasing subsequence of the smoothed loss (O(n²), n ≤ a few
+ * hundred) gives the falling stretch; the rate about half-way along it.
+ */
+function valleyLr(points: readonly LrFindPoint[]): number | null {
+  const loss = points.map((p) => p.smoothedLoss);
+  const n = loss.length;
+  const lds = new Array<number>(n).fill(1);
+  let maxStart = 0;
+  let maxEnd = 0;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (
+        (loss[i] as number) < (loss[j] as number) &&
+        (lds[i] as number) < (lds[j] as number) + 1
+      ) {
+        lds[i] = (lds[j] as number) + 1;
+      }
+      if ((lds[maxEnd] as number) < (lds[i] as number)) {
+        maxEnd = i;
+        maxStart = maxEnd - (lds[maxEnd] as number);
+      }
+    }
+  }
+  if (maxEnd === 0) return null;
+  const sections = (maxEnd - maxStart) / 3;
+  const idx = maxStart + Math.floor(sections) + Math.floor(sections / 2);
+  return (points[Math.min(Math.max(idx, 0), n - 1)] as LrFindPoint).lr;
 }

@@ -216,6 +216,7 @@ describe('lrFind', () => {
     expect(a.suggestedLr).toBeGreaterThan(1e-4);
     expect(a.suggestedLr).toBeLessThan(0.3);
     expect(a.minOver10Lr).toBeCloseTo(a.minLossLr / 10, 12);
+    expect(a.suggestedLr).toBe(a.valleyLr);
     expect(a.suggestedLr).toBeLessThan(a.minLossLr);
     const c = await lrFind(mlp(), small.initial, { seed: 6 });
     expect(c.points.map((p) => p.loss)).not.toEqual(a.points.map((p) => p.loss));

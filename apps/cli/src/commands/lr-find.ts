@@ -74,7 +74,8 @@ export async function lrFindCommand(opts: {
   console.log(
     [
       `${ref.name} v${version} on ${opts.data} (${data.nRows} rows), ${opts.headOnly ? 'head only' : 'whole network'}: ${r.points.length} steps, ${r.stopped}`,
-      `  suggested learning rate  ${fmt(r.suggestedLr)} (${r.steepestLr === null ? 'minimum / 10: the loss never fell' : 'steepest fall of the smoothed loss'})`,
+      `  suggested learning rate  ${fmt(r.suggestedLr)} (${r.valleyLr === null ? 'minimum / 10: the loss never fell' : 'half-way down the longest fall of the smoothed loss'})`,
+      `  steepest fall at         ${r.steepestLr === null ? '—' : fmt(r.steepestLr)}`,
       `  minimum loss at          ${fmt(r.minLossLr)} (minimum / 10: ${fmt(r.minOver10Lr)})`,
       '  lr          loss     smoothed',
       ...sample(r, 12).map(
