@@ -8,6 +8,7 @@ import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
 import { evaluateCommand } from './commands/evaluate';
+import { lrFindCommand } from './commands/lr-find';
 import { monitorCommand } from './commands/monitor';
 import { planAbCommand, roiCommand } from './commands/plan';
 import {
@@ -98,6 +99,12 @@ const objectiveOption = () =>
   new Option('--objective <metric>', 'what the update is judged by')
     .choices(['accuracy', 'macro-f1'])
     .default('accuracy');
+const decayOption = () =>
+  new Option('--decay <kind>', 'learning-rate decay after any warmup (default constant)').choices([
+    'constant',
+    'linear',
+    'cosine',
+  ]);
 const hiddenDims = (v: string) => {
   const dims = v.split(',').map(Number);
   if (dims.length === 0 || dims.some((d) => !Number.isInteger(d) || d < 1)) {
@@ -253,6 +260,8 @@ championOptions(
     "learning rate (default: the strategy's)",
     positive('learning-rate'),
   )
+  .option('--warmup <fraction>', 'linear warmup over this share of the steps', unit('warmup'))
+  .addOption(decayOption())
   .option(
     '--max-new-task-drop <x>',
     'gate: a challenger fails when its paired 95 % interval against the champion on the held-out new rows lies wholly below −x (default 0: significantly worse fails)',
@@ -386,6 +395,8 @@ program
     positiveInt('epochs'),
   )
   .option('--learning-rate <lr>', 'learning rate (default 0.01)', positive('learning-rate'))
+  .option('--warmup <fraction>', 'linear warmup over this share of the steps', unit('warmup'))
+  .addOption(decayOption())
   .option(
     '--holdout <fraction>',
     'share held out for the recorded metrics',
@@ -427,6 +438,25 @@ program
   .option('--label <column>', 'the label column (default: the one the version was trained with)')
   .option('--json', 'machine-readable output')
   .action(withBackend(slicesCommand));
+
+program
+  .command('lr-find')
+  .description(
+    'The learning-rate range test on a version: sweep the rate from 1e-7 to 10, print the loss curve and a suggested rate; the model is left as it was',
+  )
+  .requiredOption(
+    '--champion <ref>',
+    '<registry dir>:<name>[@alias|@version] (default alias: champion)',
+  )
+  .requiredOption('--data <file>', 'labelled rows (CSV, or JSON Lines by .jsonl)')
+  .option('--label <column>', 'the label column (default: the one the version was trained with)')
+  .option('--head-only', 'sweep with the trunk frozen (to size head-only fine-tuning)')
+  .option('--steps <n>', 'steps of the sweep (default 100)', positiveInt('steps'))
+  .option('--start-lr <lr>', 'first rate (default 1e-7)', positive('start-lr'))
+  .option('--end-lr <lr>', 'last rate (default 10)', positive('end-lr'))
+  .option('--seed <n>', 'seed for the batch order', integer, DEFAULT_SEED)
+  .option('--json', 'machine-readable output: every point of the curve')
+  .action(withBackend(lrFindCommand));
 
 const registry = program.command('registry').description('Inspect and move a model registry');
 registry

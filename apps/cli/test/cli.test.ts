@@ -715,3 +715,78 @@ describe('rvft serve', () => {
     });
   });
 });
+
+describe('rvft lr-find', () => {
+  it('sweeps a version with its data, suggests a rate and leaves the registry as it was', async () => {
+    // --warmup/--decay reach the training loop: a schedule that is refused names itself
+    const bad = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'regL',
+      '--name',
+      'zoo',
+      '--decay',
+      'step',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--decay/);
+    const trained = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'regL',
+      '--name',
+      'zoo',
+      '--epochs',
+      '3',
+      '--warmup',
+      '0.1',
+      '--decay',
+      'cosine',
+      '--json',
+    ]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const weights = () =>
+      readFileSync(join(dir, 'regL/models/zoo/versions/1/weights.bin')).toString('base64');
+    const before = weights();
+    const r = await rvft([
+      'lr-find',
+      '--champion',
+      'regL:zoo',
+      '--data',
+      'new.csv',
+      '--steps',
+      '60',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // new.csv holds two classes the version has never seen: the sweep runs on an expanded head
+    expect(j).toMatchObject({ name: 'zoo', version: 1, rows: 300, headOnly: false });
+    expect(j.points.length).toBeGreaterThan(10);
+    expect(j.points.length).toBeLessThanOrEqual(60);
+    expect(j.suggestedLr).toBeGreaterThan(1e-7);
+    expect(j.suggestedLr).toBeLessThan(10);
+    expect(weights()).toBe(before);
+    const text = await rvft([
+      'lr-find',
+      '--champion',
+      'regL:zoo',
+      '--data',
+      'old.csv',
+      '--head-only',
+      '--steps',
+      '40',
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/head only: \d+ steps/);
+    expect(text.stdout).toMatch(/suggested learning rate +\d\.\d\de[-+]\d/);
+  });
+});

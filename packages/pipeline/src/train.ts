@@ -33,7 +33,7 @@ export interface TrainChampionOptions {
   hiddenDims?: number[];
   /** Fit the input scaler on the training rows and save it with the model (default true). */
   standardize?: boolean;
-  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile'> & {
+  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile' | 'schedule'> & {
     classWeights?: ClassWeights;
   };
   /**

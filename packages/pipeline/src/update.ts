@@ -161,7 +161,7 @@ export interface UpdateChampionOptions {
   /** What only the organisation knows (passed to the engine). */
   constraints?: DecisionInput['constraints'];
   /** Training knobs for every candidate (class weights, epochs, learning rate, budget). */
-  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile'> & {
+  train?: Pick<StrategyOptions, 'epochs' | 'learningRate' | 'budget' | 'profile' | 'schedule'> & {
     classWeights?: ClassWeights;
   };
   /** Written to the version's lineage. */

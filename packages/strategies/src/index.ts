@@ -20,6 +20,12 @@ export {
   recommend,
 } from './diagnose';
 export { evaluate, type RowPredictions, rowPredictions } from './evaluate';
+export {
+  type LrFindOptions,
+  type LrFindPoint,
+  type LrFindResult,
+  lrFind,
+} from './lr-find';
 export { Adam, type AdamOptions } from './optimizer';
 export {
   type HeadOnlyProbeOptions,
@@ -45,7 +51,11 @@ export {
 export {
   type ClassWeights,
   DEFAULT_BATCH_SIZE,
+  discriminativeScales,
   type EpochInfo,
+  type LrDecay,
+  type LrSchedule,
+  learningRateAt,
   lossAndAccuracy,
   resolveClassWeights,
   type StopReason,

@@ -54,19 +54,29 @@ export class Adam {
   /**
    * One update. `grads[i]` is the gradient of `variables[i]`. With `clipNorm`, the
    * gradients are first scaled by max_norm / (‖g‖ + 1e-6) when that is below 1 (PyTorch's
-   * `clip_grad_norm_`), before weight decay.
+   * `clip_grad_norm_`), before weight decay. `learningRate` replaces the constructor's rate
+   * for this step only (schedules); `rateScale` multiplies each parameter's step — one value
+   * per parameter, in the order of `variables` flattened (discriminative rates per block).
    */
   step(
     variables: readonly tf.Variable[],
     grads: readonly tf.Tensor[],
-    opts: { clipNorm?: number | null } = {},
+    opts: { clipNorm?: number | null; learningRate?: number; rateScale?: tf.Tensor1D } = {},
   ): void {
     this.track(variables);
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = Math.sqrt(1 - this.beta2 ** this.t);
+    const lr = opts.learningRate ?? this.learningRate;
+    if (!(lr >= 0)) throw new RangeError(`learningRate: must be >= 0, got ${lr}`);
+    const scale = opts.rateScale;
+    if (scale && scale.size !== (this.m as tf.Variable).size) {
+      throw new RangeError(
+        `rateScale: ${scale.size} values for ${(this.m as tf.Variable).size} parameters`,
+      );
+    }
     // lr·m̂/(√v̂+ε) = (lr/c1)·m / (√v/c2 + ε)
-    const stepSize = this.learningRate / c1;
+    const stepSize = lr / c1;
     const m = this.m as tf.Variable;
     const v = this.v as tf.Variable;
     tf.tidy(() => {
@@ -83,10 +93,12 @@ export class Adam {
       const vNext = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       m.assign(mNext);
       v.assign(vNext);
-      const update = tf.mul(
+      let update = tf.mul(
         tf.div(mNext, tf.add(tf.div(tf.sqrt(vNext), c2), this.epsilon)),
         stepSize,
       );
+      // only when asked: without it the step is the exact kernels it always was
+      if (scale) update = tf.mul(update, scale);
       const next = tf.sub(p, update);
       const parts =
         variables.length === 1

@@ -1,7 +1,89 @@
 import { BatchIterator, type Dataset, DEFAULT_SEED, type Seed } from '@rvft/data';
+import { checkNumber, checkOneOf } from '@rvft/errors';
 import type { TrunkHeadModel } from '@rvft/model';
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './optimizer';
+
+/** How the rate falls after warmup. */
+export type LrDecay = 'constant' | 'linear' | 'cosine';
+
+/**
+ * A learning-rate schedule over the planned steps (epochs × batches per epoch): linear warmup
+ * over the first `warmupFraction` of them, then `decay`.
+ */
+export interface LrSchedule {
+  /** Share of the planned steps spent warming up, 0 to 1 (default 0; 0.05–0.1 is usual). */
+  warmupFraction?: number;
+  /** After warmup (default `'constant'`). */
+  decay?: LrDecay;
+}
+
+const DECAYS: readonly LrDecay[] = ['constant', 'linear', 'cosine'];
+
+function checkSchedule(where: string, s: LrSchedule): { warmupFraction: number; decay: LrDecay } {
+  return {
+    warmupFraction: checkNumber(where, 'schedule.warmupFraction', s.warmupFraction ?? 0, {
+      min: 0,
+      max: 1,
+    }),
+    decay: checkOneOf(where, 'schedule.decay', s.decay ?? 'constant', DECAYS),
+  };
+}
+
+/**
+ * The learning rate of step `step` (1-based) of `totalSteps` under `schedule`. Warmup: the
+ * first W = round(warmupFraction · totalSteps) steps (at least 1 when the fraction is above 0)
+ * run at base · step / W — the first step already moves, the W-th is at the base rate. Then,
+ * with p = (step − W − 1) / (totalSteps − W) — 0 at the first step after warmup, below 1 at
+ * the last — `constant` keeps base, `linear` gives base · (1 − p), `cosine`
+ * base · (1 + cos πp) / 2; no step is wasted at rate 0.
+ *
+ * @example
+ * const s = { warmupFraction: 0.2, decay: 'linear' } as const;
+ * learningRateAt(s, 0.01, 1, 10); // → 0.005 — W = 2 warmup steps: half the rate, then all of it
+ * learningRateAt(s, 0.01, 3, 10); // → 0.01 — first step after warmup, p = 0
+ * learningRateAt(s, 0.01, 7, 10); // → 0.005 — p = 4 / 8
+ * learningRateAt({ decay: 'cosine' }, 0.01, 6, 10); // → 0.005 — p = 5 / 10, cos(π/2) = 0
+ */
+export function learningRateAt(
+  schedule: LrSchedule,
+  baseRate: number,
+  step: number,
+  totalSteps: number,
+): number {
+  const where = 'learningRateAt';
+  const { warmupFraction, decay } = checkSchedule(where, schedule);
+  checkNumber(where, 'baseRate', baseRate, { min: 0 });
+  checkNumber(where, 'totalSteps', totalSteps, { integer: true, min: 1 });
+  checkNumber(where, 'step', step, { integer: true, min: 1 });
+  const warm =
+    warmupFraction > 0
+      ? Math.min(totalSteps, Math.max(1, Math.round(warmupFraction * totalSteps)))
+      : 0;
+  if (step <= warm) return (baseRate * step) / warm;
+  const p = Math.min(1, (step - warm - 1) / (totalSteps - warm));
+  if (decay === 'linear') return baseRate * (1 - p);
+  if (decay === 'cosine') return (baseRate * (1 + Math.cos(Math.PI * p))) / 2;
+  return baseRate;
+}
+
+/**
+ * Discriminative rates (ULMFiT): one rate multiplier per variable of
+ * `model.trainableVariables()`. The head gets 1, the top trunk block 1/factor, the block
+ * below 1/factor², and so on down.
+ */
+export function discriminativeScales(model: TrunkHeadModel, factor: number): number[] {
+  checkNumber('discriminativeScales', 'factor', factor, { min: 1 });
+  const scaleOf = new Map<tf.Variable, number>();
+  const blocks = model.trunkBlocks();
+  blocks.forEach((block, i) => {
+    const scale = factor ** -(blocks.length - i);
+    for (const layer of block) {
+      for (const w of layer.trainableWeights) scaleOf.set(w.read() as tf.Variable, scale);
+    }
+  });
+  return model.trainableVariables().map((v) => scaleOf.get(v) ?? 1);
+}
 
 export interface EpochInfo {
   /** 0-based. */
@@ -56,6 +138,16 @@ export interface TrainOptions {
   onBatchEnd?: (step: number) => void;
   /** Stops cleanly between two steps; the model keeps the last completed step. */
   signal?: AbortSignal;
+  /**
+   * Learning-rate schedule over the planned steps (see `learningRateAt`). Default: none —
+   * every step at `learningRate`, exactly as without the option.
+   */
+  schedule?: LrSchedule;
+  /**
+   * Discriminative rates: each trunk block below the head trains at the rate of the block
+   * above divided by this factor (ULMFiT: 2.6). Default: none — one rate for everything.
+   */
+  discriminative?: number;
 }
 
 /** Mini-batch size when none is given (the reference's). */
@@ -120,7 +212,8 @@ export function resolveClassWeights(
 // Yield to the event loop this often so timers (and AbortSignal.timeout) can fire.
 const YIELD_EVERY_MS = 50;
 
-function checkOptions(o: TrainOptions, data: Dataset, model: TrunkHeadModel): void {
+/** Checks trainLoop's options against the data and model (lrFind shares it; not public). */
+export function checkOptions(o: TrainOptions, data: Dataset, model: TrunkHeadModel): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) {
     throw new RangeError(`epochs: must be a whole number >= 1, got ${o.epochs}`);
   }
@@ -128,6 +221,10 @@ function checkOptions(o: TrainOptions, data: Dataset, model: TrunkHeadModel): vo
     throw new RangeError(`learningRate: must be > 0, got ${o.learningRate}`);
   if (o.clipNorm != null && !(o.clipNorm > 0)) {
     throw new RangeError(`clipNorm: must be > 0 (or null for none), got ${o.clipNorm}`);
+  }
+  if (o.schedule !== undefined) checkSchedule('trainLoop', o.schedule);
+  if (o.discriminative !== undefined) {
+    checkNumber('trainLoop', 'discriminative', o.discriminative, { min: 1 });
   }
   if (data.nFeatures !== model.inputDim) {
     throw new RangeError(`data: ${data.nFeatures} features, the model takes ${model.inputDim}`);
@@ -171,6 +268,8 @@ export interface TrainStepOptions {
   clipNorm?: number | null;
   /** One loss weight per output (see `resolveClassWeights`). */
   classWeights?: readonly number[];
+  /** One rate multiplier per trainable variable (see `discriminativeScales`). */
+  rateScales?: readonly number[];
 }
 
 /**
@@ -184,6 +283,7 @@ export class TrainStep {
   private readonly clip: number | null;
   private readonly nClasses: number;
   private readonly classWeights: tf.Tensor1D | undefined;
+  private readonly rateScale: tf.Tensor1D | undefined;
 
   constructor(
     readonly model: TrunkHeadModel,
@@ -206,18 +306,39 @@ export class TrainStep {
     this.classWeights = opts.classWeights
       ? tf.keep(tf.tensor1d([...opts.classWeights], 'float32'))
       : undefined;
+    const scales = opts.rateScales;
+    if (scales && scales.length !== this.variables.length) {
+      throw new RangeError(
+        `rateScales: ${scales.length} values for ${this.variables.length} trainable variables`,
+      );
+    }
+    this.rateScale = scales
+      ? tf.keep(
+          tf.tensor1d(
+            this.variables.flatMap((v, i) => new Array<number>(v.size).fill(scales[i] as number)),
+            'float32',
+          ),
+        )
+      : undefined;
   }
 
-  /** Runs one step and returns the batch's mean loss as a scalar tensor (caller disposes). */
-  run(x: tf.Tensor2D, y: tf.Tensor1D): tf.Scalar {
-    const { model, variables, nClasses, clip, classWeights } = this;
+  /**
+   * Runs one step and returns the batch's mean loss as a scalar tensor (caller disposes).
+   * `learningRate` replaces the constructor's for this step (schedules).
+   */
+  run(x: tf.Tensor2D, y: tf.Tensor1D, learningRate?: number): tf.Scalar {
+    const { model, variables, nClasses, clip, classWeights, rateScale } = this;
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
         () => crossEntropy(model.forward(x, true), y, nClasses, classWeights),
         variables,
       );
       const gradList = variables.map((v) => grads[v.name] as tf.Tensor);
-      this.optimizer.step(variables, gradList, { clipNorm: clip });
+      this.optimizer.step(variables, gradList, {
+        clipNorm: clip,
+        ...(learningRate !== undefined ? { learningRate } : {}),
+        ...(rateScale ? { rateScale } : {}),
+      });
       return value;
     });
   }
@@ -225,6 +346,7 @@ export class TrainStep {
   dispose(): void {
     this.optimizer.dispose();
     this.classWeights?.dispose();
+    this.rateScale?.dispose();
   }
 }
 
@@ -285,7 +407,17 @@ export async function trainLoop(
     ...(opts.weightDecay !== undefined ? { weightDecay: opts.weightDecay } : {}),
     ...(opts.clipNorm !== undefined ? { clipNorm: opts.clipNorm } : {}),
     ...(classWeights ? { classWeights } : {}),
+    ...(opts.discriminative !== undefined
+      ? { rateScales: discriminativeScales(model, opts.discriminative) }
+      : {}),
   });
+  // the schedule runs over the planned steps: a last batch of one example is never a step
+  const rest = data.nRows % batchSize;
+  const plannedSteps = opts.epochs * (Math.floor(data.nRows / batchSize) + (rest >= 2 ? 1 : 0));
+  const rateAt = (step: number): number | undefined =>
+    opts.schedule
+      ? learningRateAt(opts.schedule, opts.learningRate, step, Math.max(1, plannedSteps))
+      : undefined;
   const patience = opts.earlyStopping?.patience ?? 3;
   const minDelta = opts.earlyStopping?.minDelta ?? 0;
   const restoreBest = opts.earlyStopping?.restoreBest ?? true;
@@ -325,7 +457,7 @@ export async function trainLoop(
         const next = tf.tidy(() => {
           const x = tf.tensor2d(batch.features, [batch.size, data.nFeatures]);
           const y = tf.tensor1d(batch.labels, 'int32');
-          return tf.add(lossSum, tf.mul(trainStep.run(x, y), batch.size));
+          return tf.add(lossSum, tf.mul(trainStep.run(x, y, rateAt(steps + 1)), batch.size));
         });
         lossSum.dispose();
         lossSum = next as tf.Scalar;

@@ -7,6 +7,7 @@ import {
   trainChampion,
 } from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
+import type { LrDecay } from '@rvft/strategies';
 import { InputError } from '../errors';
 import { trainingProgress } from '../progress';
 import { describeRun } from '../runs';
@@ -29,6 +30,10 @@ export interface TrainCliOptions {
   hidden: number[];
   epochs?: number;
   learningRate?: number;
+  /** `--warmup`: share of the steps spent warming the rate up. */
+  warmup?: number;
+  /** `--decay`: after any warmup. */
+  decay?: LrDecay;
   holdout: number;
   seed: number;
   progress: boolean;
@@ -71,6 +76,14 @@ export async function trainCommand(opts: TrainCliOptions): Promise<void> {
         ...(classWeights ? { classWeights } : {}),
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
         ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+        ...(opts.warmup !== undefined || opts.decay !== undefined
+          ? {
+              schedule: {
+                ...(opts.warmup !== undefined ? { warmupFraction: opts.warmup } : {}),
+                ...(opts.decay !== undefined ? { decay: opts.decay } : {}),
+              },
+            }
+          : {}),
       },
       notes: `rvft train --data ${opts.data}`,
       onEpochEnd: (info) => {

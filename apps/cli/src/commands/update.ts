@@ -9,7 +9,7 @@ import {
   type UpdateReport,
   updateChampion,
 } from '@rvft/pipeline';
-import { STRATEGY_DEFAULTS } from '@rvft/strategies';
+import { type LrDecay, STRATEGY_DEFAULTS } from '@rvft/strategies';
 import { ExitCode, InputError } from '../errors';
 import { trainingProgress } from '../progress';
 import { describeRun } from '../runs';
@@ -27,6 +27,10 @@ export interface UpdateCliOptions extends SplitOptions {
   strategy?: string;
   epochs?: number;
   learningRate?: number;
+  /** `--warmup`: share of the steps spent warming the rate up. */
+  warmup?: number;
+  /** `--decay`: after any warmup. */
+  decay?: LrDecay;
   classWeights: ClassWeightsChoice;
   objective: Objective;
   /** Which strategies to train and measure before shipping (default shortlist). */
@@ -109,6 +113,14 @@ export async function updateCommand(opts: UpdateCliOptions): Promise<number> {
         ...(classWeights ? { classWeights } : {}),
         ...(opts.epochs !== undefined ? { epochs: opts.epochs } : {}),
         ...(opts.learningRate !== undefined ? { learningRate: opts.learningRate } : {}),
+        ...(opts.warmup !== undefined || opts.decay !== undefined
+          ? {
+              schedule: {
+                ...(opts.warmup !== undefined ? { warmupFraction: opts.warmup } : {}),
+                ...(opts.decay !== undefined ? { decay: opts.decay } : {}),
+              },
+            }
+          : {}),
       },
       ...(!cd.schema && opts.label ? { labelColumn: opts.label } : {}),
       notes: `rvft update --new ${opts.new}${opts.old ? ` --old ${opts.old}` : ''}`,
