@@ -59,6 +59,8 @@ describe('rvft --help', () => {
       'slices',
       'plan',
       'roi',
+      'lr-find',
+      'monitor',
       'bench',
     ]) {
       expect(top.stdout).toContain(c);
