@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { DEFAULT_SEED } from '@rvft/data';
 import { useBestBackend } from '@rvft/model';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { abReportCommand } from './commands/ab';
 import { benchCommand } from './commands/bench';
 import { decideCommand } from './commands/decide';
 import { diagnoseCommand } from './commands/diagnose';
@@ -173,6 +174,24 @@ program
   .action(async (file: string | undefined, opts) => {
     await decideCommand(file, opts);
   });
+
+const ab = program
+  .command('ab')
+  .description('Read an A/B test or a shadow run from the prediction log');
+ab.command('report')
+  .description(
+    "The model service's arms compared on the labels that came back: canary vs champion as an A/B test (two-proportion z test, Newcombe interval; no verdict before --planned-per-arm), shadow vs champion paired on the same requests (exact McNemar)",
+  )
+  .requiredOption('--log <file>', 'the prediction log (JSON Lines, as the model service writes it)')
+  .option('--include-rotated', 'read the rotated files (log.N … log.1) first')
+  .option(
+    '--planned-per-arm <n>',
+    'the A/B plan: users per arm (rvft plan ab)',
+    positiveInt('planned-per-arm'),
+  )
+  .option('--alpha <a>', 'significance level (default 0.05)', fraction('alpha'))
+  .option('--json', 'machine-readable output')
+  .action(abReportCommand);
 
 const plan = program.command('plan').description('Plan an experiment before running it');
 plan

@@ -61,6 +61,7 @@ describe('rvft --help', () => {
       'roi',
       'lr-find',
       'monitor',
+      'ab',
       'bench',
     ]) {
       expect(top.stdout).toContain(c);

@@ -134,3 +134,48 @@ describe('rvft monitor', () => {
     expect(missing.code).toBe(2);
   });
 });
+
+describe('rvft ab report', () => {
+  it('compares the canary with the champion on the labels that came back', async () => {
+    const rec = (id: string, arm: string, predicted: string) =>
+      JSON.stringify({
+        type: 'prediction',
+        time: '2026-02-01T00:00:00Z',
+        requestId: id,
+        version: arm === 'champion' ? 1 : 2,
+        arm,
+        features: { f1: 0 },
+        probabilities: [0.5, 0.5],
+        predicted,
+        classNames: ['cat', 'dog'],
+      });
+    const fb = (id: string) =>
+      JSON.stringify({
+        type: 'feedback',
+        time: '2026-02-01T00:00:01Z',
+        requestId: id,
+        label: 'cat',
+      });
+    // champion right on 60 of 100, canary on 90 of 100
+    const lines: string[] = [];
+    for (let k = 0; k < 100; k++) {
+      lines.push(rec(`a${k}`, 'champion', k < 60 ? 'cat' : 'dog'), fb(`a${k}`));
+      lines.push(rec(`b${k}`, 'canary', k < 90 ? 'cat' : 'dog'), fb(`b${k}`));
+    }
+    writeFileSync(join(dir, 'ab.jsonl'), `${lines.join('\n')}\n`);
+    const r = await rvft(['ab', 'report', '--log', 'ab.jsonl', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.arms.map((a: { arm: string; correct: number }) => [a.arm, a.correct])).toEqual([
+      ['champion', 60],
+      ['canary', 90],
+    ]);
+    // lift 0.30; pooled p̄ = 0.75, z = 0.3 / √(0.75 · 0.25 · 2/100) = 4.899
+    expect(j.canary.lift).toBeCloseTo(0.3, 12);
+    expect(j.canary.z).toBeCloseTo(4.899, 4);
+    expect(j.canary.verdict).toBe('treatment_better');
+    const early = await rvft(['ab', 'report', '--log', 'ab.jsonl', '--planned-per-arm', '500']);
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stdout).toMatch(/keep_running/);
+  });
+});

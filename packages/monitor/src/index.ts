@@ -1,3 +1,4 @@
+export { type AbReport, type ArmScore, abReport } from './ab-report';
 export {
   emptyStats,
   type FeedbackRecord,

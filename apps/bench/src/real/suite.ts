@@ -5,7 +5,6 @@ import { createMlp, type InputScaler, type TrunkHeadModel, useBestBackend } from
 import { classWeightsFor, type Objective, raceStrategies, rowPredictions } from '@rvft/pipeline';
 import {
   applyStrategy,
-  type ClassWeights,
   evaluate,
   recommend,
   trainFromScratch,
