@@ -358,8 +358,12 @@ program
   .addOption(
     new Option(
       '--on-trigger <action>',
-      "on an incident that calls for it, run the pipeline's diagnosis on the labelled rows joined so far",
-    ).choices(['diagnose']),
+      "on an incident that calls for it, on the labelled rows joined so far: diagnose (the pipeline's diagnosis), or update (incidents whose policy action is retrain or schedule-update run rvft update's pipeline, through its gate; the others are diagnosed)",
+    ).choices(['diagnose', 'update']),
+  )
+  .option(
+    '--replaces-old',
+    'with --on-trigger update: the new distribution replaces the old (forgetting is allowed)',
   )
   .option('--state <file>', 'triage state (JSON): incidents already raised are not raised again')
   .option('--window-size <n>', 'predictions per window', positiveInt('window-size'))

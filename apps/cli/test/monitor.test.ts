@@ -129,6 +129,51 @@ describe('rvft monitor', () => {
     ).toEqual(['summary']);
   });
 
+  it('--on-trigger update runs the pipeline on the joined rows, through its gate', async () => {
+    const train = await rvft([
+      'train',
+      '--data',
+      'old.csv',
+      '--label',
+      'species',
+      '--registry',
+      'regU',
+      '--name',
+      'zoo',
+      '--hidden',
+      '16',
+      '--epochs',
+      '20',
+    ]);
+    expect(train.code, train.stderr).toBe(0);
+    writeLog('shift-u.jsonl', 900, 300);
+    const run = await rvft([
+      'monitor',
+      '--log',
+      'shift-u.jsonl',
+      '--champion',
+      'regU:zoo',
+      '--window-size',
+      '200',
+      '--on-trigger',
+      'update',
+      '--replaces-old',
+      '--json',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const incidents = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((o) => o.type === 'incident');
+    // the shift's incident (action retrain) is the one the policy turns into an update: it
+    // trains on the labels joined so far, the gate judges it, and it is registered as v2
+    const inc = incidents.find((i) => i.action === 'retrain');
+    expect(inc.update).toMatchObject({ challenger: 2, gate: { passed: expect.any(Boolean) } });
+    expect(inc.update.rows).toBeGreaterThanOrEqual(20);
+    expect(inc.update.promoted).toBe(inc.update.gate.passed);
+  });
+
   it('a missing log is the caller’s input (exit 2)', async () => {
     const missing = await rvft(['monitor', '--log', 'nope.jsonl', '--champion', 'reg:zoo']);
     expect(missing.code).toBe(2);

@@ -1,7 +1,7 @@
 import { Dataset } from '@rvft/data';
 import { summary } from '@rvft/decision';
 import { type Incident, type Monitor, parseProfile, watchLog } from '@rvft/monitor';
-import { diagnoseRows, holdOut } from '@rvft/pipeline';
+import { diagnoseRows, holdOut, updateChampion } from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
 import { parseModelRef } from '../champion-ref';
 import { InputError } from '../errors';
@@ -10,7 +10,9 @@ export interface MonitorCliOptions {
   log: string;
   champion: string;
   follow?: boolean;
-  onTrigger?: 'diagnose';
+  onTrigger?: 'diagnose' | 'update';
+  /** With `--on-trigger update`: the new distribution replaces the old (forgetting allowed). */
+  replacesOld?: boolean;
   state?: string;
   json?: boolean;
   windowSize?: number;
@@ -22,6 +24,12 @@ export interface MonitorCliOptions {
 
 /** Incidents whose action calls for a diagnosis when `--on-trigger diagnose` is given. */
 const DIAGNOSE_ON = new Set(['diagnose', 'retrain', 'evaluate', 'schedule-update']);
+/**
+ * Incidents whose action is an update when `--on-trigger update` is given — only these: the
+ * policy decides, and the update still goes through the pipeline's gate (and review policy).
+ * The others are diagnosed.
+ */
+const UPDATE_ON = new Set(['retrain', 'schedule-update']);
 
 /**
  * `rvft monitor`: streams the prediction log against the champion's reference profile (stored
@@ -45,7 +53,7 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<void> {
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const keepLabelled = opts.onTrigger === 'diagnose' ? 5000 : 0;
+  const keepLabelled = opts.onTrigger ? 5000 : 0;
   try {
     const res = await watchLog({
       log: opts.log,
@@ -59,17 +67,28 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<void> {
       ...(opts.windowMinutes ? { windowMs: opts.windowMinutes * 60_000 } : {}),
       ...(opts.cooldownHours !== undefined ? { cooldownHours: opts.cooldownHours } : {}),
       onIncident: async (inc, monitor) => {
+        const update =
+          opts.onTrigger === 'update' && UPDATE_ON.has(inc.action)
+            ? await runUpdate(monitor, inc)
+            : undefined;
         const diagnosis =
-          opts.onTrigger === 'diagnose' && DIAGNOSE_ON.has(inc.action)
+          opts.onTrigger !== undefined && !update && DIAGNOSE_ON.has(inc.action)
             ? await diagnose(monitor, inc)
             : undefined;
         if (opts.json) {
+          const { text: _t, ...u } = update ?? { text: '' };
           console.log(
-            JSON.stringify({ type: 'incident', ...inc, ...(diagnosis ? { diagnosis } : {}) }),
+            JSON.stringify({
+              type: 'incident',
+              ...inc,
+              ...(diagnosis ? { diagnosis } : {}),
+              ...(update ? { update: u } : {}),
+            }),
           );
         } else {
           console.log(describe(inc));
           if (diagnosis) console.log(diagnosis.text);
+          if (update) console.log(update.text);
         }
       },
     });
@@ -92,28 +111,64 @@ export async function monitorCommand(opts: MonitorCliOptions): Promise<void> {
     process.off('SIGTERM', stop);
   }
 
-  async function diagnose(monitor: Monitor, inc: Incident) {
+  /** The labelled rows the log joined so far, as a Dataset of the champion's classes. */
+  function labelled(monitor: Monitor): Dataset | number {
     const rows = monitor.labelledRows();
     const names = profile.classNames;
     const index = new Map(names.map((c, i) => [c, i]));
     const known = rows.filter((r) => index.has(r.label));
-    if (known.length < 20) {
-      return {
-        skipped: `only ${known.length} labelled rows joined so far (20 needed)`,
-        text: `  diagnosis skipped: ${known.length} labelled rows joined (20 needed)`,
-      };
-    }
+    if (known.length < 20) return known.length;
     const d = profile.features.length;
     const features = new Float32Array(known.length * d);
     for (let i = 0; i < known.length; i++)
       features.set((known[i] as (typeof known)[number]).features, i * d);
-    const data = new Dataset({
+    return new Dataset({
       features,
       labels: Int32Array.from(known, (r) => index.get(r.label) as number),
       nFeatures: d,
       featureNames: profile.features.map((f) => f.name),
       classNames: names,
     });
+  }
+
+  /** `--on-trigger update`: the pipeline's update on the joined rows, through its gate. */
+  async function runUpdate(monitor: Monitor, inc: Incident) {
+    const data = labelled(monitor);
+    if (typeof data === 'number') {
+      return {
+        incident: inc.id,
+        skipped: `only ${data} labelled rows joined so far (20 needed)`,
+        text: `  update skipped: ${data} labelled rows joined (20 needed)`,
+      };
+    }
+    const r = await updateChampion({
+      registry,
+      name: ref.name,
+      version,
+      newData: data,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      policy: { replacesOld: opts.replacesOld ?? false },
+    });
+    return {
+      incident: inc.id,
+      rows: data.nRows,
+      strategy: r.strategy,
+      challenger: r.challenger,
+      gate: { passed: r.gate.passed },
+      promoted: r.promoted,
+      text: `  update on the last ${data.nRows} labelled rows: ${r.strategy} → v${r.challenger}, gate ${r.gate.passed ? 'passed' : 'refused'}${r.promoted ? ', promoted' : ', not promoted'}`,
+    };
+  }
+
+  async function diagnose(monitor: Monitor, inc: Incident) {
+    const data = labelled(monitor);
+    if (typeof data === 'number') {
+      return {
+        skipped: `only ${data} labelled rows joined so far (20 needed)`,
+        text: `  diagnosis skipped: ${data} labelled rows joined (20 needed)`,
+      };
+    }
+    const known = { length: data.nRows };
     const meta = await registry.meta(ref.name, version);
     const champion = await registry.load(ref.name, { version });
     try {
