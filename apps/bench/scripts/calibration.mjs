@@ -36,11 +36,11 @@ async function dScratch(seed, train) {
     outputDim: s.nClasses,
     seed,
   });
-  await trainFromScratch(m, s.sourceTrain, opts(c.training.source, seed, { initSeed: seed }));
+  await trainFromScratch(m, s.sourceTrain, opts(c.training.champion, seed, { initSeed: seed }));
   await trainFromScratch(
     m,
     train(s.targetTrain),
-    opts(c.training.scratch, seed, { initSeed: seed + 2 }),
+    opts(c.training.train_from_scratch, seed, { initSeed: seed + 2 }),
   );
   const fresh = domainTransferScenario({
     ...c.data,
@@ -63,7 +63,7 @@ async function cFull(seed, train) {
   await trainFromScratch(m, s.originalTrain, opts(c.training.champion, seed, { initSeed: seed }));
   m.expandHead(s.options.nNewClasses, { seed });
   await fineTune(m, train(s.combinedTrain), {
-    ...opts(c.training.expand_ft_full, seed),
+    ...opts(c.training['retrain_warm_combined@fine_tune_full_network'], seed),
     mode: FineTuneMode.FullNetwork,
   });
   const fresh = newClassScenario({ ...c.data, seed: seed + 1000, nTestPerClass: 100 }).testAll;
