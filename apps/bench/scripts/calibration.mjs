@@ -1,5 +1,6 @@
-// Temperature scaling on two of the bench's worst-calibrated rows: scenario D's scratch row and
-// scenario C's expand + full fine-tune. Trains each row exactly as apps/bench/src/scenarios.ts
+// Temperature scaling on a row of each of the bench's four scenarios: A's and B's head-only
+// fine-tune (the rules' pick there), C's expand + full fine-tune and D's scratch row (the two
+// worst-calibrated rows). Trains each row exactly as apps/bench/src/scenarios.ts
 // does (same data generators, seeds, hyper-parameters, article profile), then fits the softmax
 // temperature on rows the model never trained on and reports the test set's ECE before and after.
 //
@@ -11,7 +12,12 @@
 //            data set aside (`calibrationSplit`), the row trained on the rest, T fitted on the fifth.
 //
 // Usage (after `pnpm build`):  node apps/bench/scripts/calibration.mjs [--seeds 42,1,2,3,7,13]
-import { domainTransferScenario, newClassScenario } from '@rvft/data';
+import {
+  distributionShiftScenario,
+  domainTransferScenario,
+  newClassScenario,
+  newDataScenario,
+} from '@rvft/data';
 import { createMlp, useBestBackend } from '@rvft/model';
 import { calibrateModel, calibrationSplit } from '@rvft/pipeline';
 import { evaluate, FineTuneMode, fineTune, trainFromScratch } from '@rvft/strategies';
@@ -77,13 +83,50 @@ async function cFull(seed, train) {
   };
 }
 
+/** Scenario A's head-only fine-tune on the new rows (the rules' pick there). */
+async function aHead(seed, train) {
+  const c = config.A;
+  const s = newDataScenario({ ...c.data, seed });
+  const m = createMlp({
+    inputDim: s.options.nFeatures,
+    hiddenDims: c.hiddenDims,
+    outputDim: s.nClasses,
+    seed,
+  });
+  await trainFromScratch(m, s.initial, opts(c.training.champion, seed, { initSeed: seed }));
+  await fineTune(m, train(s.new), opts(c.training.fine_tune_head_only, seed));
+  const fresh = newDataScenario({ ...c.data, seed: seed + 1000 }).test;
+  return { m, s, data: s.new, test: s.test, fresh, classes: {} };
+}
+
+/** Scenario B's head-only fine-tune on the shifted rows (the rules' pick there). */
+async function bHead(seed, train) {
+  const c = config.B;
+  const s = distributionShiftScenario({ ...c.data, seed });
+  const m = createMlp({
+    inputDim: s.options.nFeatures,
+    hiddenDims: c.hiddenDims,
+    outputDim: s.nClasses,
+    seed,
+  });
+  await trainFromScratch(m, s.originalTrain, opts(c.training.champion, seed, { initSeed: seed }));
+  await fineTune(m, train(s.shiftedTrain), opts(c.training.fine_tune_head_only, seed));
+  const fresh = distributionShiftScenario({ ...c.data, seed: seed + 1000 }).shiftedTest;
+  return { m, s, data: s.shiftedTrain, test: s.shiftedTest, fresh, classes: {} };
+}
+
 const f4 = (x) => x.toFixed(4);
 console.log(`backend ${backend.name}${backend.simd ? ' (SIMD)' : ''}; seeds ${seeds.join(', ')}`);
 console.log(
   '| row | seed | calibration rows | test ACC before → after | test ECE before → after | T |',
 );
 console.log('|---|---|---|---|---|---|');
-const rows = { 'D scratch': dScratch, 'C expand + full FT': cFull };
+const rows = {
+  'A head-only': aHead,
+  'B head-only': bHead,
+  'C expand + full FT': cFull,
+  'D scratch': dScratch,
+};
 const summary = [];
 for (const [name, build] of Object.entries(rows)) {
   for (const seed of seeds) {
