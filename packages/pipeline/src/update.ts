@@ -169,7 +169,7 @@ export interface UpdateChampionOptions {
   /** The label column of the schema recorded with the challenger (default: the champion's). */
   labelColumn?: string;
   /** Called once the engine has decided, before anything trains: the decision and the shortlist. */
-  onDecision?: (decision: DecisionResult, shortlist: StrategyId[]) => void;
+  onDecision?: (decision: DecisionResult, shortlist: StrategyId[]) => void | Promise<void>;
   onCandidate?: (strategy: StrategyId, index: number, total: number) => void;
   onEpochEnd?: StrategyOptions['onEpochEnd'];
   /** Stops training between two steps; what was trained so far is not registered. */
@@ -347,7 +347,8 @@ export async function updateChampion(opts: UpdateChampionOptions): Promise<Updat
       hasHistory: rows.oldTrain !== undefined,
       ...(opts.maxCandidates !== undefined ? { maxCandidates: opts.maxCandidates } : {}),
     });
-    opts.onDecision?.(rec.decision, shortlist);
+    // awaited: a caller may pause here (ask a person, log somewhere) before anything trains
+    await opts.onDecision?.(rec.decision, shortlist);
     // Where the temperature is fitted, the gate's rows staying unseen either way: a race fits
     // it on its validation rows with the picked candidate (no training row lost); a single
     // strategy, or an explicit calibrationShare, sets new training rows aside for it.

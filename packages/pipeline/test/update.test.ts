@@ -110,7 +110,6 @@ describe('updateChampion promotes only over the model it measured', () => {
 
     // measured against v2, but v1 becomes the champion while the challenger trains
     // (whatever the gate says: a verdict against the wrong model is refused before it is read)
-    let move: Promise<void> | undefined;
     const moved = updateChampion({
       registry,
       name: 'zoo',
@@ -118,12 +117,12 @@ describe('updateChampion promotes only over the model it measured', () => {
       oldData: c.originalTrain,
       race: 'off',
       train: { epochs: 2 },
-      onDecision: () => {
-        move = registry.setAlias('zoo', 'champion', 1, 'moved during the update');
+      // the pipeline waits for onDecision: the alias has moved before anything trains
+      onDecision: async () => {
+        await registry.setAlias('zoo', 'champion', 1, 'moved during the update');
       },
     });
     await expect(moved).rejects.toMatchObject({ code: 'RVFT_ERR_REGISTRY_CONFLICT' });
-    await move;
     await expect(moved).rejects.toThrow(
       /measured against v2, but the champion is v1 now.*registered as v3 and was not promoted/,
     );
