@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import {
   DecisionEngine,
   decisionInputJsonSchema,
@@ -9,14 +8,7 @@ import {
   SignalValidationError,
   type ThresholdsInput,
 } from '@rvft/decision';
-import {
-  categoryOf,
-  checkNumber,
-  type ErrorCategory,
-  type ErrorCode,
-  httpStatusFor,
-  isRvftError,
-} from '@rvft/errors';
+import { checkNumber, httpErrorAnswer } from '@rvft/errors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
 /** Every limit the service enforces, with its default. All times are milliseconds. */
@@ -149,16 +141,6 @@ function invalidSignalsBody(
   };
 }
 
-/**
- * The code a non-RvftError answers with, from its category (Node's ENOENT is not_found, an
- * AbortError aborted, anything else a bug).
- */
-const CODE_OF_CATEGORY: Partial<Record<ErrorCategory, ErrorCode>> = {
-  not_found: 'RVFT_ERR_NOT_FOUND',
-  resource: 'RVFT_ERR_NO_SPACE',
-  aborted: 'RVFT_ERR_ABORTED',
-};
-
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   return checkNumber('decision service', name, value ?? fallback, { integer: true, min: 1 });
 }
@@ -264,32 +246,11 @@ export function buildService(opts: ServiceOptions = {}): FastifyInstance {
       .send({ code: 'RVFT_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
   });
 
-  // One place turns a thrown value into an answer. RvftErrors get the status of their code
-  // (RVFT_ERR_NO_STRATEGY: 422) and say {code, message}; Fastify's own client errors (bad JSON,
-  // too large, wrong media type) keep their status and FST_ERR_* code; anything else goes by
-  // httpStatusFor (a bug: 500). A 5xx never carries the error's own message, which may hold
-  // paths or internals: only the status text, and the real error goes to the log.
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const rvft = isRvftError(error);
-    const fastifyClientError =
-      !rvft &&
-      typeof error.code === 'string' &&
-      error.code.startsWith('FST_') &&
-      error.statusCode !== undefined &&
-      error.statusCode >= 400 &&
-      error.statusCode < 500;
-    const status = fastifyClientError ? (error.statusCode as number) : httpStatusFor(error);
-    const code = rvft
-      ? error.code
-      : fastifyClientError
-        ? (error.code as string)
-        : (CODE_OF_CATEGORY[categoryOf(error)] ?? 'RVFT_ERR_INTERNAL');
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message =
-      (rvft || fastifyClientError) && status < 500
-        ? error.message
-        : (STATUS_CODES[status] ?? 'error');
-    reply.code(status).send({ code, message } satisfies ErrorBody);
+  // the one mapping from a thrown value to an answer, shared with the model service
+  app.setErrorHandler((error, request, reply) => {
+    const answer = httpErrorAnswer(error);
+    if (answer.log) request.log.error({ err: error }, 'request failed');
+    reply.code(answer.status).send(answer.body satisfies ErrorBody);
   });
   return app;
 }

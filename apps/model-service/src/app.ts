@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
-import {
-  categoryOf,
-  checkNumber,
-  type ErrorCategory,
-  type ErrorCode,
-  httpStatusFor,
-  isRvftError,
-} from '@rvft/errors';
+import { checkNumber, httpErrorAnswer } from '@rvft/errors';
 import { openRegistry } from '@rvft/registry';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { type Arm, type LogRecord, PredictionLog, type PredictionRecord } from './log';
@@ -77,12 +69,6 @@ export interface RowPrediction {
   probabilities: number[];
   predicted: string;
 }
-
-const CODE_OF_CATEGORY: Partial<Record<ErrorCategory, ErrorCode>> = {
-  not_found: 'RVFT_ERR_NOT_FOUND',
-  resource: 'RVFT_ERR_NO_SPACE',
-  aborted: 'RVFT_ERR_ABORTED',
-};
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -452,27 +438,10 @@ export async function buildModelService(opts: ModelServiceOptions): Promise<Mode
       .send({ code: 'RVFT_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url}` });
   });
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const rvft = isRvftError(error);
-    const fastifyClientError =
-      !rvft &&
-      typeof error.code === 'string' &&
-      error.code.startsWith('FST_') &&
-      error.statusCode !== undefined &&
-      error.statusCode >= 400 &&
-      error.statusCode < 500;
-    const status = fastifyClientError ? (error.statusCode as number) : httpStatusFor(error);
-    const code = rvft
-      ? error.code
-      : fastifyClientError
-        ? (error.code as string)
-        : (CODE_OF_CATEGORY[categoryOf(error)] ?? 'RVFT_ERR_INTERNAL');
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message =
-      (rvft || fastifyClientError) && status < 500
-        ? error.message
-        : (STATUS_CODES[status] ?? 'error');
-    reply.code(status).send({ code, message } satisfies ErrorBody);
+  app.setErrorHandler((error, request, reply) => {
+    const answer = httpErrorAnswer(error);
+    if (answer.log) request.log.error({ err: error }, 'request failed');
+    reply.code(answer.status).send(answer.body satisfies ErrorBody);
   });
 
   return {

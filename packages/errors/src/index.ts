@@ -25,3 +25,4 @@ export {
   type RvftErrorOptions,
   throwIfAborted,
 } from './error';
+export { type HttpErrorBody, httpErrorAnswer } from './http';
