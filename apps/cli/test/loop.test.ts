@@ -1,31 +1,19 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newClassScenario } from '@rvft/data';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli, runRvft } from './run';
 
 // The whole loop of issue 16, with real processes: train a champion, serve it, send a stream
 // whose second half is shifted, let the monitor raise the incident and diagnose, update
 // through the gate, and check the service answers from the new champion without a restart and
 // without a failed request.
 
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'rvft-cli-loop-'));
 
-function rvft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const rvft = (args: string[]) => runRvft(args, dir);
 
 const SPECIES = ['bird', 'cat', 'dog'];
 const zoo = newClassScenario({ seed: 11, nFeatures: 4, nTrainPerClass: 150, classSeparation: 1.5 });

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newClassScenario } from '@rvft/data';
 import { describe, expect, it } from 'vitest';
+import { runRvft } from './run';
 
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'rvft-cli-monitor-'));
 
-function rvft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const rvft = (args: string[]) => runRvft(args, dir);
 
 const SPECIES = ['bird', 'cat', 'dog'];
 const zoo = newClassScenario({ seed: 7, nFeatures: 4, nTrainPerClass: 150, classSeparation: 1.5 });

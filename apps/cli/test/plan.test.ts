@@ -1,25 +1,9 @@
-import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runRvft } from './run';
 
 // `rvft plan ab` and `rvft roi`, run as the built binary in its own process.
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 
-function rvft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
+const rvft = (args: string[]) => runRvft(args);
 
 describe('rvft plan ab', () => {
   it('sizes the test: users per arm (statsmodels 356,334.04 rounded up) and days', async () => {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,23 +6,11 @@ import { useBestBackend } from '@rvft/model';
 import { rowPredictions, trainChampion } from '@rvft/pipeline';
 import { openRegistry } from '@rvft/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runRvft } from './run';
 
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'rvft-slices-'));
 
-function rvft(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const rvft = (args: string[]) => runRvft(args, dir);
 
 // A real CSV: three features, a region column the model never reads (even rows 'north', odd
 // rows 'south'), and the species label.
