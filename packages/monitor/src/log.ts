@@ -1,5 +1,7 @@
+import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RvftError } from '@rvft/errors';
 
 /** A served prediction, as the model service logs it (one JSON object per line). */
 export interface PredictionRecord {
@@ -168,8 +170,19 @@ export async function* readLog(path: string, opts: ReadLogOptions = {}): AsyncGe
   for (let f = 0; f < files.length; f++) {
     const file = files[f] as string;
     const last = f === files.length - 1;
-    let fh = await open(file, 'r');
-    let ino = (await fh.stat()).ino;
+    // O_NONBLOCK: opening a FIFO must not hang before the check below can refuse it
+    let fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      await fh.close();
+      // a device (/dev/zero), a FIFO or a directory is not a log: it would be read forever
+      throw new RvftError(
+        'RVFT_ERR_INVALID_ARGUMENT',
+        `${file}: not a regular file (a prediction log is a file the model service writes)`,
+        { details: { file } },
+      );
+    }
+    let ino = st.ino;
     try {
       for (;;) {
         const { bytesRead } = await fh.read(buf, 0, CHUNK, null);

@@ -80,3 +80,13 @@ describe('abReport', () => {
     expect(t.unlabelled).toBe(2);
   });
 });
+
+describe('abReport on what is not a log', () => {
+  it('refuses a device or a directory instead of reading it forever', async () => {
+    await expect(abReport('/dev/zero')).rejects.toMatchObject({
+      code: 'RVFT_ERR_INVALID_ARGUMENT',
+      message: expect.stringMatching(/^\/dev\/zero: not a regular file/),
+    });
+    await expect(abReport(dir)).rejects.toMatchObject({ code: 'RVFT_ERR_INVALID_ARGUMENT' });
+  });
+});
